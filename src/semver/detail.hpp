@@ -58,6 +58,11 @@ bool matches_comparator_loose(std::string_view comp) noexcept;
 Result<std::vector<std::vector<Comparator>>> parse_range_sets_exact(std::string_view collapsed,
                                                                     Options options);
 
+/// The Range constructor's last steps: drop null sets when another set
+/// exists, and collapse to `*` when any set is exactly ANY.
+void finish_sets(std::vector<std::vector<Comparator>>& sets);
+bool is_null_set_comparator(const Comparator& c) noexcept;
+
 /// Fast path for the common shapes; nullopt when the input is outside the
 /// shapes it knows (the caller then uses parse_range_sets_exact).
 std::optional<std::vector<std::vector<Comparator>>> parse_range_sets_fast(std::string_view collapsed,

@@ -404,6 +404,13 @@ Result<std::vector<std::vector<Comparator>>> parse_range_sets_exact(std::string_
     return invalid("Invalid SemVer Range: " + std::string(collapsed), collapsed,
                    "no comparator set is valid");
   }
+  finish_sets(sets);
+  return sets;
+}
+
+bool is_null_set_comparator(const Comparator& c) noexcept { return is_null_set(c); }
+
+void finish_sets(std::vector<std::vector<Comparator>>& sets) {
   if (sets.size() > 1) {
     std::vector<Comparator> first = sets.front();
     std::erase_if(sets, [](const std::vector<Comparator>& s) { return is_null_set(s.front()); });
@@ -419,7 +426,6 @@ Result<std::vector<std::vector<Comparator>>> parse_range_sets_exact(std::string_
       }
     }
   }
-  return sets;
 }
 
 }  // namespace callboard::semver::detail

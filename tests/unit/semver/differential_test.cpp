@@ -602,6 +602,7 @@ TEST_CASE("semver equals node-semver on random inputs", "[differential][random]"
     generated_ranges += m;
 
     std::vector<Batch> b;
+    b.reserve(32);  // add() hands out references into b
     auto add = [&](SemverOp op, const json::object& o) -> json::array& {
       b.push_back({op, o, {}});
       return b.back().cases;

@@ -1,0 +1,86 @@
+// The fast range parser (src/semver/range_fast.cpp) must give exactly what the
+// regex-faithful parser (range_exact.cpp) gives on every input it accepts.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "semver/detail.hpp"
+
+using namespace callboard::semver;
+
+namespace {
+
+// Checks one input under both option sets; returns whether the fast path took it.
+bool check(const std::string& input) {
+  bool took = false;
+  for (bool inc : {false, true}) {
+    const Options o{false, inc};
+    const std::string collapsed = detail::js_collapse_whitespace(input);
+    auto fast = detail::parse_range_sets_fast(collapsed, o);
+    if (!fast) continue;
+    took = true;
+    auto exact = detail::parse_range_sets_exact(collapsed, o);
+    INFO("input: [" << input << "] includePrerelease=" << inc);
+    REQUIRE(exact.ok());
+    CHECK(detail::format_sets(*fast) == detail::format_sets(*exact));
+    CHECK(*fast == *exact);
+  }
+  return took;
+}
+
+std::string random_range(std::mt19937_64& rng) {
+  auto pick = [&](std::initializer_list<const char*> xs) {
+    std::uniform_int_distribution<std::size_t> d(0, xs.size() - 1);
+    return std::string(*(xs.begin() + d(rng)));
+  };
+  std::uniform_int_distribution<int> n13(1, 3);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::string out;
+  const int sets = n13(rng);
+  for (int s = 0; s < sets; ++s) {
+    if (s) out += pick({" || ", "||", " ||"});
+    const int toks = n13(rng);
+    for (int t = 0; t < toks; ++t) {
+      if (t) out += ' ';
+      out += pick({"", "^", "~", "~>", "=", "<", "<=", ">", ">=", "^", "~"});
+      const int parts = n13(rng);
+      bool any_x = false;
+      for (int p = 0; p < parts; ++p) {
+        if (p) out += '.';
+        const std::string x = pick({"0", "1", "2", "10", "x", "X", "*", "0", "0", "123456789012345"});
+        any_x = any_x || x == "x" || x == "X" || x == "*";
+        out += x;
+      }
+      if (parts == 3 && !any_x && u(rng) < 0.3) out += "-" + pick({"0", "alpha", "beta.1", "rc.0", "1.a", "a-b"});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("fast range parser agrees with the exact parser on generated ranges", "[semver][fast]") {
+  std::mt19937_64 rng(20261122);
+  int taken = 0;
+  for (int i = 0; i < 40000; ++i) taken += check(random_range(rng)) ? 1 : 0;
+  // The generator only makes shapes the fast path is meant to cover.
+  CHECK(taken > 30000);
+}
+
+TEST_CASE("fast range parser agrees with the exact parser on hand-picked ranges", "[semver][fast]") {
+  for (const char* r : {"", "*", "x", "^1.2.3", "~1.2", "~>1.2.3-beta.1", ">=1.0.0 <2", "1.x || 2.x",
+                        ">1", "<=1.2", ">*", "<*", "=1.2.3", "^0.0.1", "^0.1.x", "^0.0.x", ">=0.0.0",
+                        ">=0.0.0-0", "^1.2.3 ^1.2.3", "1.2.3 || *", "<0.0.0-0 || 1", "^0 || ^1"}) {
+    check(r);
+  }
+}
+
+TEST_CASE("fast range parser declines what it does not cover", "[semver][fast]") {
+  for (const char* r : {"1.2.3 - 2.3.4", ">= 1.2.3", "~ 1.2", "v1.2.3", "=v1.2.3", "1.2.3+build", "01.2.3",
+                        "1.x.5", "x.1", "1.2.x-beta", "^^1", "latest", "1.2.3 || 1.2.3beta"}) {
+    INFO(r);
+    CHECK_FALSE(detail::parse_range_sets_fast(detail::js_collapse_whitespace(r), Options{}).has_value());
+  }
+}
