@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -170,6 +171,13 @@ boost::json::array OracleProcess::call(std::string_view op, const boost::json::a
   req["opts"] = opts;
   std::string line = boost::json::serialize(req);
   line.push_back('\n');
+  if (const char* log = std::getenv("CALLBOARD_ORACLE_LOG"); log != nullptr && *log != '\0') {
+    // Debugging aid: replay with `node tests/oracle/semver_oracle.js < log`.
+    if (FILE* f = std::fopen(log, "a")) {
+      std::fwrite(line.data(), 1, line.size(), f);
+      std::fclose(f);
+    }
+  }
   // node reads the whole line before it writes anything, so writing the
   // request and then reading the reply cannot deadlock on full pipes.
   write_all(line);
@@ -233,6 +241,12 @@ boost::json::array Oracle::call(std::string_view op, const boost::json::array& c
     for (auto& v : part) out.push_back(std::move(v));
   }
   return out;
+}
+
+boost::json::array Oracle::call_on(std::size_t index, std::string_view op,
+                                   const boost::json::array& cases, const boost::json::object& opts) {
+  if (!ready()) throw std::runtime_error("oracle not ready: " + message_);
+  return procs_.at(index % procs_.size())->call(op, cases, opts);
 }
 
 Oracle& Oracle::shared() {

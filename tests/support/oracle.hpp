@@ -70,6 +70,11 @@ class Oracle {
   /// Asks node-semver `op` for every case; the result has one entry per case.
   boost::json::array call(std::string_view op, const boost::json::array& cases,
                           const boost::json::object& opts = {});
+  /// Like call(), on process `index` only (so its range cache is reused).
+  /// Calls on different processes may run concurrently; calls on the same
+  /// process must not.
+  boost::json::array call_on(std::size_t index, std::string_view op, const boost::json::array& cases,
+                             const boost::json::object& opts = {});
 
   /// The shared instance used by the differential tests (started on first use).
   static Oracle& shared();

@@ -100,11 +100,38 @@ sv::CoerceOptions coerce_options_from_json(const json::object& opts) {
   return o;
 }
 
-json::value evaluate(SemverOp op, const json::array& args, const json::object& opts) {
+const sv::Range* RangeCache::get(std::string_view text, sv::Options options) {
+  std::string key;
+  key.reserve(text.size() + 2);
+  key.push_back(options.loose ? 'L' : '-');
+  key.push_back(options.include_prerelease ? 'P' : '-');
+  key.append(text);
+  auto it = map_.find(key);
+  if (it == map_.end()) {
+    auto r = sv::Range::parse(text, options);
+    it = map_.emplace(std::move(key), r ? std::optional<sv::Range>(std::move(r).value()) : std::nullopt).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+json::value evaluate(SemverOp op, const json::array& args, const json::object& opts, RangeCache* cache) {
   const sv::Options o = options_from_json(opts);
+  if (cache != nullptr) cache->trim();
+  // A parsed range from the cache, or parsed here (kept in `local`).
+  std::optional<sv::Range> local[2];
+  auto range = [&](std::size_t i, int slot) -> const sv::Range* {
+    if (cache != nullptr) return cache->get(arg(args, i), o);
+    auto r = sv::Range::parse(arg(args, i), o);
+    if (!r) return nullptr;
+    local[slot] = std::move(r).value();
+    return &*local[slot];
+  };
   switch (op) {
-    case SemverOp::kSatisfies:
-      return sv::satisfies(arg(args, 0), arg(args, 1), o);
+    case SemverOp::kSatisfies: {
+      if (cache == nullptr) return sv::satisfies(arg(args, 0), arg(args, 1), o);
+      const sv::Range* r = range(1, 0);
+      return r != nullptr && r->satisfied_by(arg(args, 0));
+    }
     case SemverOp::kValid:
       return opt_string(sv::valid(arg(args, 0), o));
     case SemverOp::kClean:
@@ -130,22 +157,22 @@ json::value evaluate(SemverOp op, const json::array& args, const json::object& o
                                                        : sv::min_satisfying(list, arg(args, 1), o));
     }
     case SemverOp::kMinVersion: {
-      auto r = sv::Range::parse(arg(args, 0), o);
-      if (!r) return nullptr;
+      const sv::Range* r = range(0, 0);
+      if (r == nullptr) return nullptr;
       return opt_version(sv::min_version(*r));
     }
     case SemverOp::kSubset:
     case SemverOp::kIntersects: {
-      auto a = sv::Range::parse(arg(args, 0), o);
-      auto b = sv::Range::parse(arg(args, 1), o);
-      if (!a || !b) return nullptr;
+      const sv::Range* a = range(0, 0);
+      const sv::Range* b = range(1, 1);
+      if (a == nullptr || b == nullptr) return nullptr;
       return op == SemverOp::kSubset ? sv::subset(*a, *b) : sv::intersects(*a, *b);
     }
     case SemverOp::kGtr:
     case SemverOp::kLtr: {
       auto v = sv::Version::parse(arg(args, 0), o);
-      auto r = sv::Range::parse(arg(args, 1), o);
-      if (!v || !r) return nullptr;
+      const sv::Range* r = range(1, 0);
+      if (!v || r == nullptr) return nullptr;
       return op == SemverOp::kGtr ? sv::gtr(*v, *r) : sv::ltr(*v, *r);
     }
     case SemverOp::kInc: {

@@ -24,10 +24,12 @@
 #include <future>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "callboard/semver.hpp"
@@ -71,6 +73,10 @@ class Ledger {
   explicit Ledger(std::string section) : section_(std::move(section)) {}
 
   void count(std::string_view op, std::size_t n) { counts_[std::string(op)] += n; }
+  void time(std::string_view op, double ours, double node) {
+    ours_seconds_[std::string(op)] += ours;
+    node_seconds_[std::string(op)] += node;
+  }
 
   void add(Mismatch m) {
     ++mismatches_[m.op];
@@ -90,6 +96,11 @@ class Ledger {
       all += n;
     }
     out << " (total " << all << ")\n";
+    if (std::getenv("CALLBOARD_DIFF_TIMING") != nullptr) {
+      out << "[" << section_ << "] seconds (ours/node):";
+      for (const auto& [op, t] : ours_seconds_) out << " " << op << "=" << t << "/" << node_seconds_.at(op);
+      out << "\n";
+    }
     if (total_ > 0) {
       out << "[" << section_ << "] " << total_ << " DIFFERENCES:";
       for (const auto& [op, n] : mismatches_) out << " " << op << "=" << n;
@@ -134,6 +145,8 @@ class Ledger {
   std::string section_;
   std::map<std::string, std::size_t> counts_;
   std::map<std::string, std::size_t> mismatches_;
+  std::map<std::string, double> ours_seconds_;
+  std::map<std::string, double> node_seconds_;
   std::vector<Mismatch> kept_;
   std::size_t total_ = 0;
 };
@@ -145,51 +158,40 @@ struct Batch {
   json::array cases;
 };
 
-/// Sends the batches to node (in the background) while computing our answers,
-/// then compares them. `intersects` batches are handed to `on_intersects`.
+/// Groups calls into batches by (op, options).
+class BatchSet {
+ public:
+  void add(SemverOp op, const json::object& opts, json::array call_args) {
+    const std::string key = std::to_string(static_cast<int>(op)) + json::serialize(opts);
+    auto it = current_.find(key);
+    if (it == current_.end() || batches_[it->second].cases.size() >= kBatch) {
+      batches_.push_back({op, opts, {}});
+      it = current_.insert_or_assign(key, batches_.size() - 1).first;
+    }
+    batches_[it->second].cases.push_back(std::move(call_args));
+    ++size_;
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  std::vector<Batch> take() {
+    current_.clear();
+    size_ = 0;
+    return std::exchange(batches_, {});
+  }
+
+ private:
+  std::vector<Batch> batches_;
+  std::map<std::string, std::size_t> current_;
+  std::size_t size_ = 0;
+};
+
+/// Sends blocks of batches to node while computing our answers, then
+/// compares them. Each block goes to one oracle process (round robin), so
+/// node's range cache sees every question about a range, and up to one block
+/// per process is in flight. `intersects` results are kept for judging.
 class Runner {
  public:
   explicit Runner(Oracle& oracle) : oracle_(oracle) {}
-
-  void run(std::vector<Batch>& batches, Ledger& ledger) {
-    auto node_future = std::async(std::launch::async, [&] {
-      std::vector<json::array> replies;
-      replies.reserve(batches.size());
-      for (const auto& b : batches) {
-        if (b.cases.empty()) {
-          replies.emplace_back();
-          continue;
-        }
-        replies.push_back(oracle_.call(callboard::test::semver_op_name(b.op), b.cases, b.opts));
-      }
-      return replies;
-    });
-    std::vector<std::vector<json::value>> ours(batches.size());
-    for (std::size_t i = 0; i < batches.size(); ++i) {
-      const auto& b = batches[i];
-      ours[i].reserve(b.cases.size());
-      for (const auto& c : b.cases) {
-        ours[i].push_back(callboard::test::evaluate(b.op, c.as_array(), b.opts));
-      }
-    }
-    auto replies = node_future.get();
-    for (std::size_t i = 0; i < batches.size(); ++i) {
-      const auto& b = batches[i];
-      const auto name = callboard::test::semver_op_name(b.op);
-      ledger.count(name, b.cases.size());
-      if (b.op == SemverOp::kIntersects) {
-        for (std::size_t k = 0; k < b.cases.size(); ++k) {
-          intersects_.push_back({b.cases[k].as_array(), b.opts, ours[i][k], replies[i][k]});
-        }
-        continue;
-      }
-      for (std::size_t k = 0; k < b.cases.size(); ++k) {
-        if (ours[i][k] != replies[i][k]) {
-          ledger.add({std::string(name), b.opts, b.cases[k].as_array(), ours[i][k], replies[i][k], {}});
-        }
-      }
-    }
-  }
+  ~Runner() = default;
 
   struct IntersectsCase {
     json::array args;
@@ -197,10 +199,98 @@ class Runner {
     json::value ours;
     json::value node;
   };
+
+  /// Queues a block; may first finish the oldest block in flight.
+  void submit(std::vector<Batch> batches, Ledger& ledger) {
+    while (inflight_.size() >= oracle_.processes()) finish_one(ledger);
+    auto block = std::make_unique<Block>();
+    block->batches = std::move(batches);
+    const std::size_t proc = next_process_++ % oracle_.processes();
+    Block* raw = block.get();
+    block->node = std::async(std::launch::async, [this, raw, proc] {
+      std::vector<json::array> replies;
+      replies.reserve(raw->batches.size());
+      raw->node_seconds.assign(raw->batches.size(), 0.0);
+      for (std::size_t i = 0; i < raw->batches.size(); ++i) {
+        const auto& b = raw->batches[i];
+        if (b.cases.empty()) {
+          replies.emplace_back();
+          continue;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        replies.push_back(oracle_.call_on(proc, callboard::test::semver_op_name(b.op), b.cases, b.opts));
+        raw->node_seconds[i] = seconds_since(t0);
+      }
+      return replies;
+    });
+    block->ours.resize(block->batches.size());
+    block->ours_seconds.assign(block->batches.size(), 0.0);
+    for (std::size_t i = 0; i < block->batches.size(); ++i) {
+      const auto& b = block->batches[i];
+      const auto t0 = std::chrono::steady_clock::now();
+      block->ours[i].reserve(b.cases.size());
+      for (const auto& c : b.cases) {
+        block->ours[i].push_back(callboard::test::evaluate(b.op, c.as_array(), b.opts, &cache_));
+      }
+      block->ours_seconds[i] = seconds_since(t0);
+    }
+    inflight_.push_back(std::move(block));
+  }
+
+  /// Finishes every block in flight.
+  void drain(Ledger& ledger) {
+    while (!inflight_.empty()) finish_one(ledger);
+  }
+
+  /// submit() each batch as its own block, then drain().
+  void run(std::vector<Batch>& batches, Ledger& ledger) {
+    for (auto& b : batches) {
+      std::vector<Batch> one;
+      one.push_back(std::move(b));
+      submit(std::move(one), ledger);
+    }
+    batches.clear();
+    drain(ledger);
+  }
+
   std::vector<IntersectsCase>& intersects_cases() { return intersects_; }
 
  private:
+  struct Block {
+    std::vector<Batch> batches;
+    std::vector<std::vector<json::value>> ours;
+    std::vector<double> ours_seconds;
+    std::vector<double> node_seconds;
+    std::future<std::vector<json::array>> node;
+  };
+
+  void finish_one(Ledger& ledger) {
+    auto block = std::move(inflight_.front());
+    inflight_.erase(inflight_.begin());
+    auto replies = block->node.get();
+    for (std::size_t i = 0; i < block->batches.size(); ++i) {
+      const auto& b = block->batches[i];
+      const auto name = callboard::test::semver_op_name(b.op);
+      ledger.count(name, b.cases.size());
+      ledger.time(name, block->ours_seconds[i], block->node_seconds[i]);
+      if (b.op == SemverOp::kIntersects) {
+        for (std::size_t k = 0; k < b.cases.size(); ++k) {
+          intersects_.push_back({b.cases[k].as_array(), b.opts, block->ours[i][k], replies[i][k]});
+        }
+        continue;
+      }
+      for (std::size_t k = 0; k < b.cases.size(); ++k) {
+        if (block->ours[i][k] != replies[i][k]) {
+          ledger.add({std::string(name), b.opts, b.cases[k].as_array(), block->ours[i][k], replies[i][k], {}});
+        }
+      }
+    }
+  }
+
   Oracle& oracle_;
+  callboard::test::RangeCache cache_;
+  std::size_t next_process_ = 0;
+  std::vector<std::unique_ptr<Block>> inflight_;
   std::vector<IntersectsCase> intersects_;
 };
 
@@ -288,6 +378,10 @@ void judge_intersects(Oracle& oracle, std::vector<Runner::IntersectsCase>& cases
       if (c.ours != c.node) ledger.add({"intersects", c.opts, c.args, c.ours, c.node, "parse differs"});
       continue;
     }
+    if (!c.ours.is_bool()) {
+      ledger.add({"intersects", c.opts, c.args, c.ours, c.node, "ours is not a boolean although both ranges parse"});
+      continue;
+    }
     auto pool = witness_pool(*a, *b);
     bool truth = false;
     for (const auto& v : pool) {
@@ -296,7 +390,7 @@ void judge_intersects(Oracle& oracle, std::vector<Runner::IntersectsCase>& cases
         break;
       }
     }
-    if (c.ours.is_bool() && c.ours.as_bool() != truth) {
+    if (c.ours.as_bool() != truth) {
       ledger.add({"intersects", c.opts, c.args, c.ours, c.node,
                   std::string("ours disagrees with our brute force, which says ") + (truth ? "true" : "false")});
       continue;
@@ -470,82 +564,68 @@ TEST_CASE("semver equals node-semver on the registry corpus", "[differential][co
         static_cast<std::size_t>(p.as_array()[0].to_number<std::int64_t>()));
   }
 
+  BatchSet set;
+  auto flush_if_large = [&] {
+    if (set.size() >= 4 * kBatch) {
+      auto batches = set.take();
+      runner.run(batches, ledger);
+    }
+  };
   for (const auto& opts : combos) {
-    std::vector<Batch> batches;
-    auto batch = [&](SemverOp op) -> Batch& {
-      if (batches.empty() || batches.back().op != op || batches.back().cases.size() >= kBatch * 4) {
-        batches.push_back({op, opts, {}});
-      }
-      return batches.back();
-    };
-    for (const auto& r : ranges) batch(SemverOp::kValidRange).cases.push_back(args({r}));
-    for (const auto& r : ranges) batch(SemverOp::kMinVersion).cases.push_back(args({r}));
+    for (const auto& r : ranges) {
+      set.add(SemverOp::kValidRange, opts, args({r}));
+      set.add(SemverOp::kMinVersion, opts, args({r}));
+    }
     for (const auto& p : pairs) {
       const auto& r = ranges[static_cast<std::size_t>(p.as_array()[0].to_number<std::int64_t>())];
       const auto& list = versions_of(p.as_array()[1].as_string());
-      batch(SemverOp::kMaxSatisfying).cases.push_back(args({list, r}));
-      batch(SemverOp::kMinSatisfying).cases.push_back(args({list, r}));
+      set.add(SemverOp::kMaxSatisfying, opts, args({list, r}));
+      set.add(SemverOp::kMinSatisfying, opts, args({list, r}));
       if (!list.empty()) {
-        batch(SemverOp::kGtr).cases.push_back(args({list.back(), r}));
-        batch(SemverOp::kLtr).cases.push_back(args({list.front(), r}));
+        set.add(SemverOp::kGtr, opts, args({list.back(), r}));
+        set.add(SemverOp::kLtr, opts, args({list.front(), r}));
       }
     }
     for (const auto& [target, idx] : ranges_of) {
       for (std::size_t k = 0; k + 1 < idx.size(); ++k) {
         const auto& a = ranges[idx[k]];
         const auto& b = ranges[idx[k + 1]];
-        batch(SemverOp::kSubset).cases.push_back(args({a, b}));
-        batch(SemverOp::kSubset).cases.push_back(args({b, a}));
-        batch(SemverOp::kIntersects).cases.push_back(args({a, b}));
+        set.add(SemverOp::kSubset, opts, args({a, b}));
+        set.add(SemverOp::kSubset, opts, args({b, a}));
+        set.add(SemverOp::kIntersects, opts, args({a, b}));
       }
     }
-    runner.run(batches, ledger);
-    batches.clear();
-
-    // satisfies: every (range, version of its target), in chunks.
+    flush_if_large();
+    // satisfies: every (range, version of its target).
     for (const auto& p : pairs) {
       const auto& r = ranges[static_cast<std::size_t>(p.as_array()[0].to_number<std::int64_t>())];
-      for (const auto& v : versions_of(p.as_array()[1].as_string())) {
-        batch(SemverOp::kSatisfies).cases.push_back(args({v, r}));
-      }
-      if (batches.size() >= 4) {
-        runner.run(batches, ledger);
-        batches.clear();
-      }
+      for (const auto& v : versions_of(p.as_array()[1].as_string())) set.add(SemverOp::kSatisfies, opts, args({v, r}));
+      flush_if_large();
     }
-    runner.run(batches, ledger);
-    batches.clear();
   }
 
   // compare / compareBuild of each target's versions, sorted by our order and as published.
-  {
-    std::vector<Batch> batches;
-    auto batch = [&](SemverOp op, const json::object& opts) -> Batch& {
-      if (batches.empty() || batches.back().op != op || batches.back().opts != opts ||
-          batches.back().cases.size() >= kBatch * 4) {
-        batches.push_back({op, opts, {}});
+  for (const auto& opts : {option_combos()[0], option_combos()[2]}) {
+    for (const auto& [name, list_value] : versions) {
+      const auto& list = list_value.as_array();
+      std::vector<std::pair<sv::Version, std::string>> parsed;
+      for (const auto& v : list) {
+        auto pv = sv::Version::parse(v.as_string(), callboard::test::options_from_json(opts));
+        if (pv) parsed.emplace_back(*pv, std::string(v.as_string()));
       }
-      return batches.back();
-    };
-    for (const auto& opts : {option_combos()[0], option_combos()[2]}) {
-      for (const auto& [name, list_value] : versions) {
-        const auto& list = list_value.as_array();
-        std::vector<std::pair<sv::Version, std::string>> parsed;
-        for (const auto& v : list) {
-          auto pv = sv::Version::parse(v.as_string(), callboard::test::options_from_json(opts));
-          if (pv) parsed.emplace_back(*pv, std::string(v.as_string()));
-        }
-        std::stable_sort(parsed.begin(), parsed.end(),
-                         [](const auto& a, const auto& b) { return sv::compare_build(a.first, b.first) < 0; });
-        for (std::size_t i = 0; i + 1 < parsed.size(); ++i) {
-          batch(SemverOp::kCompare, opts).cases.push_back(args({json::value(parsed[i].second), json::value(parsed[i + 1].second)}));
-          batch(SemverOp::kCompareBuild, opts).cases.push_back(args({json::value(parsed[i + 1].second), json::value(parsed[i].second)}));
-        }
-        for (std::size_t i = 0; i + 1 < list.size(); ++i) {
-          batch(SemverOp::kCompare, opts).cases.push_back(args({list[i], list[i + 1]}));
-        }
+      std::stable_sort(parsed.begin(), parsed.end(),
+                       [](const auto& a, const auto& b) { return sv::compare_build(a.first, b.first) < 0; });
+      for (std::size_t i = 0; i + 1 < parsed.size(); ++i) {
+        set.add(SemverOp::kCompare, opts, args({json::value(parsed[i].second), json::value(parsed[i + 1].second)}));
+        set.add(SemverOp::kCompareBuild, opts,
+                args({json::value(parsed[i + 1].second), json::value(parsed[i].second)}));
       }
+      for (std::size_t i = 0; i + 1 < list.size(); ++i) set.add(SemverOp::kCompare, opts, args({list[i], list[i + 1]}));
+      flush_if_large();
     }
+  }
+  {
+    auto batches = set.take();
     runner.run(batches, ledger);
   }
 
@@ -665,8 +745,9 @@ TEST_CASE("semver equals node-semver on random inputs", "[differential][random]"
       if (lane == 7) diff.push_back(args({v, json::value(gen.chance(50) ? gen.plain_version() : gen.version())}));
       if (lane == 0 || lane == 4) coerce.push_back(args({json::value(gen.coerce_text())}));
     }
-    runner.run(b, ledger);
+    runner.submit(std::move(b), ledger);
   }
+  runner.drain(ledger);
 
   std::map<std::string, IntersectsTally> tally;
   judge_intersects(oracle, runner.intersects_cases(), ledger, tally);
