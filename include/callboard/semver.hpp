@@ -15,6 +15,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -52,6 +53,9 @@ class CALLBOARD_EXPORT Identifier {
   /// [0-9A-Za-z-] and be non-empty (not checked here; use Version::parse).
   explicit Identifier(std::string text);
   explicit Identifier(std::uint64_t number);
+  /// Builds an identifier whose text is already known to be canonical
+  /// (digits without leading zeros, or alphanumeric); used by the parser.
+  static Identifier from_parsed_text(std::string_view text);
 
   [[nodiscard]] bool is_numeric() const noexcept { return numeric_; }
   /// The number, for numeric identifiers below 2^53-1; otherwise 0.
@@ -107,10 +111,20 @@ class CALLBOARD_EXPORT Version {
   /// (1.2.3 -> 1.2.4-0, 1.2.3-a -> 1.2.3-a.0). Used to make bounds inclusive.
   [[nodiscard]] Version successor() const;
 
-  friend CALLBOARD_EXPORT std::weak_ordering operator<=>(const Version& a, const Version& b) noexcept;
+  friend std::weak_ordering operator<=>(const Version& a, const Version& b) noexcept {
+    // Inline for the common case (range tests on the solver's hot path).
+    if (a.major_ != b.major_) return a.major_ < b.major_ ? std::weak_ordering::less : std::weak_ordering::greater;
+    if (a.minor_ != b.minor_) return a.minor_ < b.minor_ ? std::weak_ordering::less : std::weak_ordering::greater;
+    if (a.patch_ != b.patch_) return a.patch_ < b.patch_ ? std::weak_ordering::less : std::weak_ordering::greater;
+    if (a.prerelease_.empty() && b.prerelease_.empty()) return std::weak_ordering::equivalent;
+    return compare_prerelease(a, b);
+  }
   friend bool operator==(const Version& a, const Version& b) noexcept { return (a <=> b) == 0; }
 
  private:
+  /// Precedence of two versions with the same major.minor.patch, at least one a prerelease.
+  static std::weak_ordering compare_prerelease(const Version& a, const Version& b) noexcept;
+
   std::uint64_t major_ = 0, minor_ = 0, patch_ = 0;
   std::vector<Identifier> prerelease_;
   std::vector<std::string> build_;
@@ -242,8 +256,9 @@ class CALLBOARD_EXPORT Range {
   [[nodiscard]] Options options() const noexcept { return options_; }
   /// The comparator sets after desugaring (node's `range.set`).
   [[nodiscard]] const std::vector<std::vector<Comparator>>& sets() const noexcept { return sets_; }
-  /// The exact set of versions this range admits under its options.
-  [[nodiscard]] const VersionSet& versions() const noexcept { return versions_; }
+  /// The exact set of versions this range admits under its options. Computed
+  /// on first use (thread-safe) and shared by copies of this Range.
+  [[nodiscard]] const VersionSet& versions() const;
 
   /// node-semver `range.test(v)`: some comparator set admits `v` (for a
   /// prerelease `v`, one that names a prerelease of the same major.minor.patch).
@@ -254,14 +269,15 @@ class CALLBOARD_EXPORT Range {
   /// Equality of the parsed form (canonical string and options), not of meaning;
   /// compare versions() for meaning.
   friend bool operator==(const Range& a, const Range& b) noexcept {
-    return a.options_ == b.options_ && a.canonical_ == b.canonical_;
+    return a.options_ == b.options_ && a.sets_ == b.sets_;
   }
 
  private:
+  struct Derived;  // lazily computed VersionSet, shared between copies
+
   std::vector<std::vector<Comparator>> sets_;
-  std::string canonical_;
-  VersionSet versions_;
   Options options_;
+  std::shared_ptr<Derived> derived_;
 };
 
 /// node-semver `satisfies(version, range, options)`: false when either is invalid.

@@ -25,6 +25,18 @@ std::size_t js_space_at(std::string_view text, std::size_t i) noexcept;
 /// `text.trim().replace(/\s+/g, ' ')`
 std::string js_collapse_whitespace(std::string_view text);
 
+/// Whether js_collapse_whitespace would change `text`.
+inline bool needs_collapse(std::string_view text) noexcept {
+  if (text.empty()) return false;
+  if (text.front() == ' ' || text.back() == ' ') return true;
+  char prev = 0;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80 || (c >= '\t' && c <= '\r') || (c == ' ' && prev == ' ')) return true;
+    prev = c;
+  }
+  return false;
+}
+
 inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline bool is_ident_char(char c) noexcept { return is_digit(c) || is_alpha(c) || c == '-'; }

@@ -1,5 +1,6 @@
 // Range, Comparator and the range functions of node-semver (ranges/*.js).
 #include <algorithm>
+#include <mutex>
 
 #include "semver/detail.hpp"
 
@@ -71,7 +72,18 @@ std::string format_sets(const std::vector<std::vector<Comparator>>& sets) {
 
 // ---------------------------------------------------------------- Range
 
-Range::Range() : sets_{{Comparator{}}}, canonical_(""), versions_(VersionSet::all()) {}
+struct Range::Derived {
+  std::once_flag once;
+  VersionSet versions;
+};
+
+Range::Range() : sets_{{Comparator{}}}, derived_(std::make_shared<Derived>()) {}
+
+const VersionSet& Range::versions() const {
+  std::call_once(derived_->once,
+                 [this] { derived_->versions = detail::version_set_of(sets_, options_.include_prerelease); });
+  return derived_->versions;
+}
 
 Result<Range> Range::parse(std::string_view text, Options options) {
   if (text.size() > kMaxRangeLength) {
@@ -80,8 +92,14 @@ Result<Range> Range::parse(std::string_view text, Options options) {
     e.with("input", std::string(text.substr(0, 64)) + "...");
     return e;
   }
-  const std::string collapsed = detail::js_collapse_whitespace(text);
-  Range r;
+  // Most ranges are already in collapsed form; copy only when they are not.
+  std::string collapsed_storage;
+  std::string_view collapsed = text;
+  if (detail::needs_collapse(text)) {
+    collapsed_storage = detail::js_collapse_whitespace(text);
+    collapsed = collapsed_storage;
+  }
+  Range r;  // fresh Derived state
   r.options_ = options;
   if (auto fast = detail::parse_range_sets_fast(collapsed, options)) {
     r.sets_ = std::move(*fast);
@@ -96,12 +114,13 @@ Result<Range> Range::parse(std::string_view text, Options options) {
     }
     r.sets_ = std::move(exact).value();
   }
-  r.canonical_ = detail::format_sets(r.sets_);
-  r.versions_ = detail::version_set_of(r.sets_, options.include_prerelease);
   return r;
 }
 
-std::string Range::to_string() const { return canonical_.empty() ? "*" : canonical_; }
+std::string Range::to_string() const {
+  std::string s = detail::format_sets(sets_);
+  return s.empty() ? "*" : s;
+}
 
 bool Range::satisfied_by(const Version& v) const noexcept {
   return detail::test_sets(sets_, v, options_.include_prerelease);

@@ -1,5 +1,6 @@
 // Version and Identifier: node-semver classes/semver.js, internal/identifiers.js,
 // functions/{inc,diff,coerce,clean,valid}.js.
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
@@ -17,6 +18,30 @@ Identifier::Identifier(std::uint64_t number)
       magnitude_(static_cast<double>(number)),
       numeric_(true),
       small_(true) {}
+
+Identifier Identifier::from_parsed_text(std::string_view text) {
+  Identifier id;
+  id.text_.assign(text.data(), text.size());
+  bool digits = true;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    if (!is_digit(c)) {
+      digits = false;
+      break;
+    }
+    if (v <= kMaxSafeInteger) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!digits) return id;
+  id.numeric_ = true;
+  if (text.size() <= 16 && v < kMaxSafeInteger && (text.size() == 1 || text[0] != '0')) {
+    id.number_ = v;
+    id.small_ = true;
+    id.magnitude_ = static_cast<double>(v);
+  } else {
+    id.magnitude_ = std::strtod(id.text_.c_str(), nullptr);
+  }
+  return id;
+}
 
 Identifier::Identifier(std::string text) : text_(std::move(text)) {
   numeric_ = !text_.empty();
@@ -96,9 +121,8 @@ Version::Version(std::uint64_t major, std::uint64_t minor, std::uint64_t patch,
                  std::vector<Identifier> prerelease, std::vector<std::string> build)
     : major_(major), minor_(minor), patch_(patch), prerelease_(std::move(prerelease)), build_(std::move(build)) {}
 
-std::weak_ordering operator<=>(const Version& a, const Version& b) noexcept {
-  int c = compare_main(a, b);
-  if (c == 0) c = compare_pre(a.prerelease(), b.prerelease());
+std::weak_ordering Version::compare_prerelease(const Version& a, const Version& b) noexcept {
+  const int c = compare_pre(a.prerelease(), b.prerelease());
   return c < 0 ? std::weak_ordering::less : c > 0 ? std::weak_ordering::greater : std::weak_ordering::equivalent;
 }
 
@@ -148,32 +172,47 @@ Version Version::successor() const {
 
 namespace {
 
-// Parses a numeric component at s[i]: strict 0|[1-9]\d*, loose \d+.
-bool parse_component(std::string_view s, std::size_t& i, bool loose, std::uint64_t& out, std::string& why,
-                     const char* name) {
+enum class NumError : std::uint8_t { kNone, kMissing, kLeadingZero, kTooLarge };
+
+// Reads a numeric component at s[i]: strict 0|[1-9]\d*, loose \d+; at most 2^53-1.
+inline NumError read_component(std::string_view s, std::size_t& i, bool loose, std::uint64_t& out) noexcept {
   const std::size_t start = i;
-  while (i < s.size() && is_digit(s[i])) ++i;
-  if (i == start) {
-    why = std::string("expected digits for the ") + name + " component at offset " + std::to_string(start);
-    return false;
-  }
-  if (!loose && i - start > 1 && s[start] == '0') {
-    why = std::string("the ") + name + " component has a leading zero";
-    return false;
-  }
   std::uint64_t v = 0;
-  for (std::size_t k = start; k < i; ++k) {
-    v = v * 10 + static_cast<std::uint64_t>(s[k] - '0');
+  while (i < s.size() && is_digit(s[i])) {
+    v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
     if (v > kMaxSafeInteger) {
-      why = std::string("the ") + name + " component is larger than 2^53-1";
-      return false;
+      while (i < s.size() && is_digit(s[i])) ++i;
+      return NumError::kTooLarge;
     }
+    ++i;
   }
+  if (i == start) return NumError::kMissing;
+  if (!loose && i - start > 1 && s[start] == '0') return NumError::kLeadingZero;
   out = v;
-  return true;
+  return NumError::kNone;
+}
+
+std::string describe(NumError e, const char* name, std::size_t offset) {
+  switch (e) {
+    case NumError::kMissing:
+      return std::string("expected digits for the ") + name + " component at offset " + std::to_string(offset);
+    case NumError::kLeadingZero: return std::string("the ") + name + " component has a leading zero";
+    case NumError::kTooLarge: return std::string("the ") + name + " component is larger than 2^53-1";
+    case NumError::kNone: break;
+  }
+  return {};
+}
+
+// Whether trimming could change `s`: an ASCII space at either end, or a
+// non-ASCII byte there (which may start or end a Unicode space).
+inline bool may_need_trim(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  auto edge = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r') || static_cast<unsigned char>(c) >= 0x80; };
+  return edge(s.front()) || edge(s.back());
 }
 
 bool split_identifiers(std::string_view text, std::vector<Identifier>& out) {
+  out.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '.')) + 1);
   std::size_t i = 0;
   while (true) {
     const std::size_t dot = text.find('.', i);
@@ -203,14 +242,17 @@ bool valid_build_text(std::string_view text) noexcept {
 }  // namespace
 
 Result<Version> Version::parse(std::string_view text, Options options) {
-  if (detail::utf16_length(text) > kMaxVersionLength) {
+  // UTF-16 length never exceeds the UTF-8 byte count, so count only when it might matter.
+  if (text.size() > kMaxVersionLength && detail::utf16_length(text) > kMaxVersionLength) {
     Error e = make_error(ErrorCode::kResourceExhausted,
                          "version is longer than " + std::to_string(kMaxVersionLength) + " characters");
     e.with("input", std::string(text.substr(0, 64)) + "...");
     return e;
   }
-  const std::string_view s = detail::js_trim(text);
-  std::string why;
+  const std::string_view s = may_need_trim(text) ? detail::js_trim(text) : text;
+  auto fail = [&](std::string reason) -> Result<Version> {
+    return detail::invalid("Invalid Version: " + std::string(text), text, std::move(reason));
+  };
   std::size_t i = 0;
   if (options.loose) {
     while (i < s.size()) {
@@ -226,29 +268,25 @@ Result<Version> Version::parse(std::string_view text, Options options) {
     ++i;
   }
   Version v;
-  auto fail = [&](std::string reason) -> Result<Version> {
-    return detail::invalid("Invalid Version: " + std::string(text), text, std::move(reason));
-  };
-  if (!parse_component(s, i, options.loose, v.major_, why, "major")) return fail(why);
+  std::size_t at = i;
+  if (auto e = read_component(s, i, options.loose, v.major_); e != NumError::kNone) return fail(describe(e, "major", at));
   if (i >= s.size() || s[i] != '.') return fail("expected '.' after the major component");
-  ++i;
-  if (!parse_component(s, i, options.loose, v.minor_, why, "minor")) return fail(why);
+  at = ++i;
+  if (auto e = read_component(s, i, options.loose, v.minor_); e != NumError::kNone) return fail(describe(e, "minor", at));
   if (i >= s.size() || s[i] != '.') return fail("expected '.' after the minor component");
-  ++i;
+  at = ++i;
   if (options.loose) {
     std::size_t end = 0;
     if (!detail::loose_patch_split(s, i, end)) {
       return fail(i < s.size() && is_digit(s[i]) ? "invalid prerelease after the patch component"
-                                                 : "expected digits for the patch component at offset " +
-                                                       std::to_string(i));
+                                                 : describe(NumError::kMissing, "patch", at));
     }
-    const std::string_view digits = s.substr(0, end);
-    std::size_t k = i;
-    if (!parse_component(digits, k, true, v.patch_, why, "patch")) return fail(why);
-    i = end;
-  } else if (!parse_component(s, i, false, v.patch_, why, "patch")) {
-    return fail(why);
+    if (auto e = read_component(s.substr(0, end), i, true, v.patch_); e != NumError::kNone)
+      return fail(describe(e, "patch", at));
+  } else if (auto e = read_component(s, i, false, v.patch_); e != NumError::kNone) {
+    return fail(describe(e, "patch", at));
   }
+  if (i == s.size()) return v;  // the common case: a plain release
 
   const std::size_t plus = s.find('+', i);
   std::string_view pre = s.substr(i, plus == std::string_view::npos ? std::string_view::npos : plus - i);

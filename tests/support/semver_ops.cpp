@@ -136,8 +136,13 @@ json::value evaluate(SemverOp op, const json::array& args, const json::object& o
       return opt_string(sv::valid(arg(args, 0), o));
     case SemverOp::kClean:
       return opt_string(sv::clean(arg(args, 0), o));
-    case SemverOp::kValidRange:
-      return opt_string(sv::valid_range(arg(args, 0), o));
+    case SemverOp::kValidRange: {
+      // Range::to_string() is documented as exactly validRange's answer.
+      if (cache == nullptr) return opt_string(sv::valid_range(arg(args, 0), o));
+      const sv::Range* r = range(0, 0);
+      if (r == nullptr) return nullptr;
+      return json::value(r->to_string());
+    }
     case SemverOp::kCompare:
     case SemverOp::kCompareBuild: {
       auto a = sv::Version::parse(arg(args, 0), o);

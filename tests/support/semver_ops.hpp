@@ -33,9 +33,11 @@ semver::CoerceOptions coerce_options_from_json(const boost::json::object& opts);
 
 /// Parsed ranges by (text, options), so a test asking many questions about
 /// one range parses it once, as node's oracle does (tests/oracle). Only used
-/// where the engine's API takes a Range (satisfies -> Range::satisfied_by,
-/// minVersion, subset, intersects, gtr/ltr); validRange, maxSatisfying and
-/// minSatisfying always go through the string API.
+/// where the engine's API has a Range-taking equivalent (satisfies ->
+/// Range::satisfied_by, validRange -> Range::to_string, minVersion, subset,
+/// intersects, gtr/ltr); maxSatisfying and minSatisfying always go through
+/// the string API, and so does everything when no cache is given (the golden
+/// cases).
 class RangeCache {
  public:
   /// The parsed range, or null when `text` is not a valid range.

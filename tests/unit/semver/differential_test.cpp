@@ -156,6 +156,8 @@ struct Batch {
   SemverOp op;
   json::object opts;
   json::array cases;
+  /// Evaluate through the string API, without the Runner's range cache.
+  bool no_cache = false;
 };
 
 /// Groups calls into batches by (op, options).
@@ -230,7 +232,7 @@ class Runner {
       const auto t0 = std::chrono::steady_clock::now();
       block->ours[i].reserve(b.cases.size());
       for (const auto& c : b.cases) {
-        block->ours[i].push_back(callboard::test::evaluate(b.op, c.as_array(), b.opts, &cache_));
+        block->ours[i].push_back(callboard::test::evaluate(b.op, c.as_array(), b.opts, b.no_cache ? nullptr : &cache_));
       }
       block->ours_seconds[i] = seconds_since(t0);
     }
@@ -576,6 +578,12 @@ TEST_CASE("semver equals node-semver on the registry corpus", "[differential][co
       set.add(SemverOp::kValidRange, opts, args({r}));
       set.add(SemverOp::kMinVersion, opts, args({r}));
     }
+    for (auto& b : set.take()) {  // validRange through the string API too
+      std::vector<Batch> one;
+      if (b.op == SemverOp::kValidRange) one.push_back({b.op, b.opts, b.cases, true});
+      one.push_back(std::move(b));
+      runner.run(one, ledger);
+    }
     for (const auto& p : pairs) {
       const auto& r = ranges[static_cast<std::size_t>(p.as_array()[0].to_number<std::int64_t>())];
       const auto& list = versions_of(p.as_array()[1].as_string());
@@ -683,8 +691,8 @@ TEST_CASE("semver equals node-semver on random inputs", "[differential][random]"
 
     std::vector<Batch> b;
     b.reserve(32);  // add() hands out references into b
-    auto add = [&](SemverOp op, const json::object& o) -> json::array& {
-      b.push_back({op, o, {}});
+    auto add = [&](SemverOp op, const json::object& o, bool no_cache = false) -> json::array& {
+      b.push_back({op, o, {}, no_cache});
       return b.back().cases;
     };
     auto& satisfies = add(SemverOp::kSatisfies, opts);
@@ -704,6 +712,9 @@ TEST_CASE("semver equals node-semver on random inputs", "[differential][random]"
     auto& inc = add(SemverOp::kInc, opts);
     auto& diff = add(SemverOp::kDiff, {});
     auto& coerce = add(SemverOp::kCoerce, coerce_combos[block % 4]);
+    // The string API (parse inside the call) on a sample.
+    auto& satisfies_string = add(SemverOp::kSatisfies, opts, true);
+    auto& valid_range_string = add(SemverOp::kValidRange, opts, true);
 
     for (std::size_t i = 0; i < m; ++i) {
       const auto& v = vs[i];
@@ -744,6 +755,10 @@ TEST_CASE("semver equals node-semver on random inputs", "[differential][random]"
       }
       if (lane == 7) diff.push_back(args({v, json::value(gen.chance(50) ? gen.plain_version() : gen.version())}));
       if (lane == 0 || lane == 4) coerce.push_back(args({json::value(gen.coerce_text())}));
+      if (i % 16 == 3) {
+        satisfies_string.push_back(args({v, r}));
+        valid_range_string.push_back(args({r}));
+      }
     }
     runner.submit(std::move(b), ledger);
   }
