@@ -223,6 +223,41 @@ bool split_identifiers(std::string_view text, std::vector<Identifier>& out) {
   }
 }
 
+// Validates and splits a strict prerelease in one pass (the hot path of
+// parsing Backstage's many `-next.N` versions). Same acceptance as
+// detail::valid_prerelease_text(text, false).
+bool parse_strict_prerelease(std::string_view text, std::vector<Identifier>& out) {
+  if (text.empty()) return false;
+  out.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '.')) + 1);
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t start = i;
+    std::size_t digits = 0;  // leading digit run
+    bool all_digits = true;
+    while (i < text.size() && text[i] != '.') {
+      const char c = text[i];
+      if (is_digit(c)) {
+        if (all_digits) ++digits;
+      } else if (detail::is_alpha(c) || c == '-') {
+        all_digits = false;
+      } else {
+        return false;
+      }
+      ++i;
+    }
+    const std::size_t len = i - start;
+    if (len == 0) return false;
+    if (all_digits) {
+      if ((len > 1 && text[start] == '0') || len > 257) return false;
+    } else if (digits > 256 || len - digits - 1 > 250) {
+      return false;
+    }
+    out.push_back(Identifier::from_parsed_text(text.substr(start, len)));
+    if (i == text.size()) return true;
+    ++i;
+  }
+}
+
 bool valid_build_text(std::string_view text) noexcept {
   if (text.empty()) return false;
   std::size_t run = 0;
@@ -298,14 +333,14 @@ Result<Version> Version::parse(std::string_view text, Options options) {
       } else if (!detail::valid_prerelease_text(pre, true)) {
         return fail("invalid prerelease \"" + std::string(pre) + "\"");
       }
+      split_identifiers(pre, v.prerelease_);
     } else {
       if (pre[0] != '-') return fail("unexpected character '" + std::string(1, pre[0]) + "' after the patch component");
       pre.remove_prefix(1);
-      if (!detail::valid_prerelease_text(pre, false))
+      if (!parse_strict_prerelease(pre, v.prerelease_))
         return fail("invalid prerelease \"" + std::string(pre) +
                     "\" (identifiers are [0-9A-Za-z-]+, numbers without leading zeros)");
     }
-    split_identifiers(pre, v.prerelease_);
   }
   if (plus != std::string_view::npos) {
     const std::string_view build = s.substr(plus + 1);

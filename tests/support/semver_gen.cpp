@@ -187,9 +187,9 @@ std::string SemverGen::range() {
   const auto r = below(1000);
   if (r < 60) return special_range();
   if (r < 80) return junk(16);
-  if (r < 95) {  // long ranges, around and beyond 256 characters
+  if (r < 86) {  // long ranges: mostly around 256 characters, a few far beyond
     std::string s = comparator_set();
-    const std::size_t target = 200 + below(900);
+    const std::size_t target = r < 85 ? 230 + below(60) : 300 + below(800);
     while (s.size() < target) s += " || " + comparator_set();
     return s;
   }
