@@ -38,7 +38,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  constexpr std::string_view kHex = "0123456789abcdef";
   out.push_back('"');
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<std::uint8_t>(text[i]);

@@ -64,7 +64,7 @@ void print_main_help(std::ostream& out) {
 
 int print_version(Context& ctx) {
   if (ctx.json) {
-    std::string doc = "{\"name\":\"callboard\",\"version\":";
+    std::string doc = R"({"name":"callboard","version":)";
     append_json_string(doc, callboard::version());
     doc += "}\n";
     ctx.out << doc;
@@ -161,9 +161,9 @@ int report_failure(Context& ctx, ExitCode exit_code, std::string_view code_name,
                    std::string_view message) {
   ctx.err << "callboard: " << message << '\n';
   if (ctx.json) {
-    std::string doc = "{\"error\":{\"code\":";
+    std::string doc = R"({"error":{"code":)";
     append_json_string(doc, code_name);
-    doc += ",\"exit_code\":" + std::to_string(static_cast<int>(exit_code)) + ",\"message\":";
+    doc += R"(,"exit_code":)" + std::to_string(static_cast<int>(exit_code)) + R"(,"message":)";
     append_json_string(doc, message);
     doc += "}}\n";
     ctx.out << doc;
@@ -175,11 +175,11 @@ int report_error(Context& ctx, const Error& error) {
   const ExitCode exit_code = exit_code_for(error.code);
   ctx.err << "callboard: " << error.to_string() << '\n';
   if (ctx.json) {
-    std::string doc = "{\"error\":{\"code\":";
+    std::string doc = R"({"error":{"code":)";
     append_json_string(doc, to_string(error.code));
-    doc += ",\"exit_code\":" + std::to_string(static_cast<int>(exit_code)) + ",\"message\":";
+    doc += R"(,"exit_code":)" + std::to_string(static_cast<int>(exit_code)) + R"(,"message":)";
     append_json_string(doc, error.message);
-    doc += ",\"context\":{";
+    doc += R"(,"context":{)";
     bool first = true;
     for (const ErrorDetail& detail : error.context) {
       if (!first) doc += ',';
@@ -188,7 +188,7 @@ int report_error(Context& ctx, const Error& error) {
       doc += ':';
       append_json_string(doc, detail.value);
     }
-    doc += "},\"retryable\":";
+    doc += R"(},"retryable":)";
     doc += error.retryable ? "true" : "false";
     doc += "}}\n";
     ctx.out << doc;

@@ -17,6 +17,7 @@
 // With --json the same result is printed as one JSON array instead.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <deque>
@@ -44,9 +45,9 @@ using Arg = std::optional<std::string>;
 // node-semver RELEASE_TYPES (+ 'release', which the CLI also accepts for -i).
 bool is_cli_release_type(const Arg& arg) {
   if (!arg) return false;
-  static constexpr std::string_view kTypes[] = {"major", "premajor", "minor",      "preminor",
-                                                "patch", "prepatch", "prerelease", "release"};
-  return std::find(std::begin(kTypes), std::end(kTypes), *arg) != std::end(kTypes);
+  static constexpr std::array<std::string_view, 8> kTypes = {
+      "major", "premajor", "minor", "preminor", "patch", "prepatch", "prerelease", "release"};
+  return std::find(kTypes.begin(), kTypes.end(), *arg) != kTypes.end();
 }
 
 bool is_js_whitespace(char c) {
@@ -68,12 +69,13 @@ bool js_number_is_truthy(std::string_view text) {
       bool any_nonzero = false;
       for (char c : text.substr(2)) {
         int digit = -1;
-        if (c >= '0' && c <= '9')
+        if (c >= '0' && c <= '9') {
           digit = c - '0';
-        else if (c >= 'a' && c <= 'f')
+        } else if (c >= 'a' && c <= 'f') {
           digit = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
+        } else if (c >= 'A' && c <= 'F') {
           digit = c - 'A' + 10;
+        }
         if (digit < 0 || digit >= base) return false;  // NaN
         any_nonzero = any_nonzero || digit != 0;
       }
@@ -289,7 +291,7 @@ int run_semver(Context& ctx, std::span<const std::string> args) {
       print_semver_help(ctx.out);
       return static_cast<int>(ExitCode::kOk);
     } else {
-      versions.push_back(std::move(arg));
+      versions.emplace_back(std::move(arg));
     }
   }
 

@@ -45,7 +45,7 @@ std::string_view arg(const json::array& args, std::size_t i) {
   if (i >= args.size() || !args[i].is_string()) {
     throw std::invalid_argument("argument " + std::to_string(i) + " must be a string");
   }
-  auto s = args[i].as_string();
+  const auto& s = args[i].as_string();
   return {s.data(), s.size()};
 }
 

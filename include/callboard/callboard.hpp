@@ -1,0 +1,9 @@
+#pragma once
+/// \file
+/// Umbrella header: everything a host needs to embed callboard.
+/// Prefer the individual headers in library code; this one is for
+/// applications and quick experiments.
+
+#include "callboard/error.hpp"    // IWYU pragma: export
+#include "callboard/semver.hpp"   // IWYU pragma: export
+#include "callboard/version.hpp"  // IWYU pragma: export
