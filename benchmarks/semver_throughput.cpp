@@ -2,7 +2,10 @@
 // the same loops benchmarks/semver_node_throughput.mjs runs on node-semver.
 // benchmarks/semver_vs_node.sh runs both and prints the comparison.
 //
-//   semver_throughput [--corpus PATH] [--seconds S] [--write-corpus PATH]
+//   semver_throughput [--corpus PATH] [--seconds S] [--write-corpus PATH] [--limit-pairs N]
+//
+// --limit-pairs N keeps only the first N (range, package) pairs: for smoke
+// tests, not for measurements.
 //
 // Prints one JSON object per line: first the corpus, then one per operation
 // {"impl","op","ops","seconds","ops_per_sec","checksum"}. The checksum is what
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   std::string corpus_arg;
   std::string write_path;
   double seconds = 2.0;
+  long limit_pairs = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     auto value = [&]() -> std::string {
@@ -115,13 +119,25 @@ int main(int argc, char** argv) {
     if (arg == "--corpus") corpus_arg = value();
     else if (arg == "--seconds") seconds = std::atof(value().c_str());
     else if (arg == "--write-corpus") write_path = value();
+    else if (arg == "--limit-pairs") limit_pairs = std::atol(value().c_str());
     else {
-      std::fprintf(stderr, "usage: semver_throughput [--corpus PATH] [--seconds S] [--write-corpus PATH]\n");
+      std::fprintf(stderr,
+                   "usage: semver_throughput [--corpus PATH] [--seconds S] [--write-corpus PATH] "
+                   "[--limit-pairs N]\n");
       return 2;
     }
   }
 
-  const Corpus corpus = callboard::bench::load_or_generate(corpus_arg);
+  Corpus corpus = callboard::bench::load_or_generate(corpus_arg);
+  if (limit_pairs >= 0 && static_cast<std::size_t>(limit_pairs) < corpus.pairs.size()) {
+    corpus.pairs.resize(static_cast<std::size_t>(limit_pairs));
+    corpus.checks.clear();
+    for (const Corpus::Pair& p : corpus.pairs) {
+      for (std::uint32_t v = corpus.package_offset[p.package]; v < corpus.package_offset[p.package + 1]; ++v) {
+        corpus.checks.push_back({p.range, v});
+      }
+    }
+  }
   if (!write_path.empty()) {
     std::ofstream(write_path, std::ios::binary) << callboard::bench::corpus_to_json(corpus);
     return 0;
@@ -139,6 +155,13 @@ int main(int argc, char** argv) {
   measure("range_parse", corpus.ranges.size(), seconds, [&] {
     std::size_t ok = 0;
     for (const std::string& r : corpus.ranges) ok += semver::Range::parse(r).ok() ? 1 : 0;
+    return std::to_string(ok);
+  });
+
+  // Loose mode: every range takes the regex-faithful path (range_exact.cpp).
+  measure("range_parse_loose", corpus.ranges.size(), seconds, [&] {
+    std::size_t ok = 0;
+    for (const std::string& r : corpus.ranges) ok += semver::Range::parse(r, {.loose = true}).ok() ? 1 : 0;
     return std::to_string(ok);
   });
 

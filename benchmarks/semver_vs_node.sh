@@ -123,6 +123,7 @@ const rows = [
   ['range parse (node cache as-is, corpus order)', 'range_parse', 'range_parse'],
   ['range parse (node cache off: cold)', 'range_parse', 'range_parse_cold'],
   ['range parse, warm subset (node: all cache hits)', 'range_parse_warm_subset', 'range_parse_warm_subset'],
+  ['range parse, loose mode (node cache off)', 'range_parse_loose', 'range_parse_loose_cold'],
   ['satisfies(v, r) strings (node cache as-is)', 'satisfies_string', 'satisfies_string'],
   ['satisfies(v, r) strings (node cache off)', 'satisfies_string', 'satisfies_string_cold'],
   ['Range.test(SemVer), both pre-parsed', 'satisfies_parsed', 'satisfies_parsed'],
