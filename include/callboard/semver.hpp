@@ -274,6 +274,7 @@ class CALLBOARD_EXPORT Range {
 
  private:
   struct Derived;  // lazily computed VersionSet, shared between copies
+  Range(std::vector<std::vector<Comparator>> sets, Options options);
 
   std::vector<std::vector<Comparator>> sets_;
   Options options_;

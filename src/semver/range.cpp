@@ -99,23 +99,38 @@ Result<Range> Range::parse(std::string_view text, Options options) {
     collapsed_storage = detail::js_collapse_whitespace(text);
     collapsed = collapsed_storage;
   }
-  Range r;  // fresh Derived state
-  r.options_ = options;
-  if (auto fast = detail::parse_range_sets_fast(collapsed, options)) {
-    r.sets_ = std::move(*fast);
-  } else {
-    auto exact = detail::parse_range_sets_exact(collapsed, options);
-    if (!exact) {
-      Error e = std::move(exact).error();
-      if (e.detail("input") != text) {
-        e.context.insert(e.context.begin(), ErrorDetail{"range", std::string(text.substr(0, 300))});
+  if (!options.loose) {
+    // No rewriting step removes these characters, so a comparator holding one
+    // reaches node's Comparator constructor, which throws.
+    for (std::size_t i = 0; i < collapsed.size(); ++i) {
+      const char c = collapsed[i];
+      if (static_cast<unsigned char>(c) >= 0x80 || detail::is_ident_char(c)) continue;
+      switch (c) {
+        case '.': case '+': case '^': case '~': case '<': case '>': case '=': case '*': case '|': case ' ':
+          continue;
+        default: {
+          Error e = detail::invalid("Invalid SemVer Range: " + std::string(collapsed), text,
+                                    std::string("character '") + c + "' cannot appear in a range");
+          e.with("offset", std::to_string(i));
+          return e;
+        }
       }
-      return e;
     }
-    r.sets_ = std::move(exact).value();
   }
-  return r;
+  if (auto fast = detail::parse_range_sets_fast(collapsed, options)) return Range(std::move(*fast), options);
+  auto exact = detail::parse_range_sets_exact(collapsed, options);
+  if (!exact) {
+    Error e = std::move(exact).error();
+    if (e.detail("input") != text) {
+      e.context.insert(e.context.begin(), ErrorDetail{"range", std::string(text.substr(0, 300))});
+    }
+    return e;
+  }
+  return Range(std::move(exact).value(), options);
 }
+
+Range::Range(std::vector<std::vector<Comparator>> sets, Options options)
+    : sets_(std::move(sets)), options_(options), derived_(std::make_shared<Derived>()) {}
 
 std::string Range::to_string() const {
   std::string s = detail::format_sets(sets_);

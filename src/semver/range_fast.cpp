@@ -21,6 +21,7 @@ struct Token {
   std::string_view op;  // "", "^", "~", "~>", "=", "<", "<=", ">", ">="
   Part M, m, p;
   std::string_view pre;  // without the leading '-'
+  bool v = false;        // a `v` prefix was given
 };
 
 // XID = 0|[1-9]\d* (at most 15 digits, so every +1 stays exact) | x | X | *
@@ -42,12 +43,21 @@ bool parse_xid(std::string_view s, std::size_t& i, Part& out) {
   return true;
 }
 
+bool is_lone_operator(std::string_view t) {
+  return t == "^" || t == "~" || t == "~>" || t == ">" || t == ">=" || t == "<" || t == "<=" || t == "=";
+}
+
+bool starts_version(char c) { return is_digit(c) || c == 'x' || c == 'X' || c == '*'; }
+
 bool parse_token(std::string_view t, Token& tok) {
   std::size_t i = 0;
   if (t.starts_with("~>")) i = 2;
   else if (t.starts_with(">=") || t.starts_with("<=")) i = 2;
   else if (!t.empty() && (t[0] == '^' || t[0] == '~' || t[0] == '=' || t[0] == '<' || t[0] == '>')) i = 1;
   tok.op = t.substr(0, i);
+  // One `v` may follow the operator: `^v3.10.1`, `>=v1.2.3` (every pattern allows it).
+  tok.v = i < t.size() && t[i] == 'v';
+  if (tok.v) ++i;
   if (!parse_xid(t, i, tok.M)) return false;
   tok.m = Part{};
   tok.p = Part{};
@@ -172,7 +182,8 @@ bool is_gte0(const Comparator& c, bool inc) {
 
 std::optional<std::vector<std::vector<Comparator>>> parse_range_sets_fast(std::string_view collapsed,
                                                                           Options options) {
-  if (options.loose) return std::nullopt;
+  // Loose mode desugars every shape accepted here exactly as strict mode does
+  // (the loose patterns only widen what is accepted), so both share this path.
   const bool inc = options.include_prerelease;
   std::vector<std::vector<Comparator>> sets;
   std::size_t start = 0;
@@ -188,18 +199,35 @@ std::optional<std::vector<std::vector<Comparator>>> parse_range_sets_fast(std::s
       expanded.push_back({});
     } else {
       std::size_t k = 0;
+      std::string glued;
       while (k <= part.size()) {
-        const std::size_t sp = part.find(' ', k);
-        const std::string_view tok_text = part.substr(k, sp == std::string_view::npos ? std::string_view::npos : sp - k);
+        std::size_t sp = part.find(' ', k);
+        std::string_view tok_text = part.substr(k, sp == std::string_view::npos ? std::string_view::npos : sp - k);
+        // `>= 1.2.3`, `^ 1.2`, `~> 1`: the comparator/caret/tilde trims glue a lone
+        // operator to the version after it.
+        if (is_lone_operator(tok_text) && sp != std::string_view::npos && sp + 1 < part.size() &&
+            starts_version(part[sp + 1])) {
+          const std::size_t next = part.find(' ', sp + 1);
+          glued.assign(tok_text);
+          glued.append(part.substr(sp + 1, next == std::string_view::npos ? std::string_view::npos : next - sp - 1));
+          tok_text = glued;
+          sp = next;
+        }
         Token tok;
         if (tok_text.empty() || !parse_token(tok_text, tok)) return std::nullopt;
+        const std::size_t first = expanded.size();
         expand(tok, inc, expanded);
+        // replaceGTE0 matches the text: a plain `>=v0.0.0` keeps its `v` there
+        // (only caret, tilde and x-range rewrites print fresh text), so it stays.
+        const bool kept_text = tok.v && tok.op != "^" && tok.op != "~" && tok.op != "~>" && !tok.p.x;
+        if (!kept_text) {
+          for (std::size_t c = first; c < expanded.size(); ++c) {
+            if (is_gte0(expanded[c], inc)) expanded[c] = Comparator{};
+          }
+        }
         if (sp == std::string_view::npos) break;
         k = sp + 1;
       }
-    }
-    for (auto& c : expanded) {
-      if (is_gte0(c, inc)) c = Comparator{};
     }
     // Null set wins; then de-duplicate by value; then drop ANY if others remain.
     std::vector<Comparator> set;

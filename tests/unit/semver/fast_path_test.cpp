@@ -15,14 +15,15 @@ namespace {
 // Checks one input under both option sets; returns whether the fast path took it.
 bool check(const std::string& input) {
   bool took = false;
-  for (bool inc : {false, true}) {
-    const Options o{false, inc};
+  for (int mode = 0; mode < 4; ++mode) {
+    const bool loose = (mode & 2) != 0, inc = (mode & 1) != 0;
+    const Options o{loose, inc};
     const std::string collapsed = detail::js_collapse_whitespace(input);
     auto fast = detail::parse_range_sets_fast(collapsed, o);
     if (!fast) continue;
     took = true;
     auto exact = detail::parse_range_sets_exact(collapsed, o);
-    INFO("input: [" << input << "] includePrerelease=" << inc);
+    INFO("input: [" << input << "] loose=" << loose << " includePrerelease=" << inc);
     REQUIRE(exact.ok());
     CHECK(detail::format_sets(*fast) == detail::format_sets(*exact));
     CHECK(*fast == *exact);
@@ -44,7 +45,10 @@ std::string random_range(std::mt19937_64& rng) {
     const int toks = n13(rng);
     for (int t = 0; t < toks; ++t) {
       if (t) out += ' ';
-      out += pick({"", "^", "~", "~>", "=", "<", "<=", ">", ">=", "^", "~"});
+      const std::string op = pick({"", "^", "~", "~>", "=", "<", "<=", ">", ">=", "^", "~"});
+      out += op;
+      if (!op.empty() && u(rng) < 0.15) out += ' ';  // `>= 1.2.3`, `^ 1`
+      if (u(rng) < 0.1) out += 'v';
       const int parts = n13(rng);
       bool any_x = false;
       for (int p = 0; p < parts; ++p) {
@@ -72,14 +76,16 @@ TEST_CASE("fast range parser agrees with the exact parser on generated ranges", 
 TEST_CASE("fast range parser agrees with the exact parser on hand-picked ranges", "[semver][fast]") {
   for (const char* r : {"", "*", "x", "^1.2.3", "~1.2", "~>1.2.3-beta.1", ">=1.0.0 <2", "1.x || 2.x",
                         ">1", "<=1.2", ">*", "<*", "=1.2.3", "^0.0.1", "^0.1.x", "^0.0.x", ">=0.0.0",
-                        ">=0.0.0-0", "^1.2.3 ^1.2.3", "1.2.3 || *", "<0.0.0-0 || 1", "^0 || ^1"}) {
+                        ">=0.0.0-0", "^1.2.3 ^1.2.3", "1.2.3 || *", "<0.0.0-0 || 1", "^0 || ^1",
+                        ">= 1.2.3", "~ 1.2", "^ 1", "~> 1.2.3", "v1.2.3", "=v1.2.3", "^v3.10.1",
+                        ">=v0.0.0", ">=v0.0.0-0", "^v0.x", "> 1 2"}) {
     check(r);
   }
 }
 
 TEST_CASE("fast range parser declines what it does not cover", "[semver][fast]") {
-  for (const char* r : {"1.2.3 - 2.3.4", ">= 1.2.3", "~ 1.2", "v1.2.3", "=v1.2.3", "1.2.3+build", "01.2.3",
-                        "1.x.5", "x.1", "1.2.x-beta", "^^1", "latest", "1.2.3 || 1.2.3beta"}) {
+  for (const char* r : {"1.2.3 - 2.3.4", "> = 1.2.3", "vv1.2.3", "^=1.2.3", "1.2.3+build", "01.2.3",
+                        "1.x.5", "x.1", "1.2.x-beta", "^^1", "latest", "1.2.3 || 1.2.3beta", "~ >=1"}) {
     INFO(r);
     CHECK_FALSE(detail::parse_range_sets_fast(detail::js_collapse_whitespace(r), Options{}).has_value());
   }
