@@ -52,7 +52,8 @@ std::unique_ptr<OracleProcess> OracleProcess::spawn(const std::string& script, O
   if (node.find('/') == std::string::npos ? !executable_on_path(node)
                                           : ::access(node.c_str(), X_OK) != 0) {
     state = OracleState::kNodeMissing;
-    message = "node is not installed (looked for '" + node + "' on PATH; set CALLBOARD_NODE)";
+    message = "node is not installed (no executable '" + node + "'" +
+              (node.find('/') == std::string::npos ? " on PATH" : "") + "; set CALLBOARD_NODE)";
     return nullptr;
   }
   // A dead child must surface as EPIPE, not kill the test.
