@@ -158,12 +158,8 @@ bool loose_patch_split(std::string_view s, std::size_t i, std::size_t& end) noex
 }
 
 Identifier make_parsed_identifier(std::string_view text) {
-  // Canonical text (no leading zero) needs no rewriting: keep it as it is.
-  if (text.size() == 1 || text[0] != '0' || !is_digit(text[1])) {
-    bool leading_zero_number = text.size() > 1 && text[0] == '0';
-    for (char c : text) leading_zero_number = leading_zero_number && is_digit(c);
-    if (!leading_zero_number) return Identifier::from_parsed_text(text);
-  }
+  // Text without a leading zero before another digit is already canonical.
+  if (text.size() == 1 || text[0] != '0' || !is_digit(text[1])) return Identifier::from_parsed_text(text);
   bool all_digits = !text.empty();
   for (char c : text) all_digits = all_digits && is_digit(c);
   if (all_digits) {
