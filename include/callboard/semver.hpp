@@ -191,6 +191,9 @@ class CALLBOARD_EXPORT VersionSet {
   static VersionSet all();
   static VersionSet none() { return {}; }
   static VersionSet exactly(const Version& v);
+  /// The union of raw intervals (any bounds, overlapping or not): releases
+  /// from `releases`, prereleases from `prereleases`. Normalises in O(n log n).
+  static VersionSet from_intervals(std::vector<Interval> releases, std::vector<Interval> prereleases);
   /// Versions in [lower, upper); with `prereleases` false only releases.
   static VersionSet between(const Version& lower, std::optional<Version> upper, bool releases,
                             bool prereleases);

@@ -211,14 +211,14 @@ inline bool may_need_trim(std::string_view s) noexcept {
   return edge(s.front()) || edge(s.back());
 }
 
-bool split_identifiers(std::string_view text, std::vector<Identifier>& out) {
+void split_identifiers(std::string_view text, std::vector<Identifier>& out) {
   out.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '.')) + 1);
   std::size_t i = 0;
   while (true) {
     const std::size_t dot = text.find('.', i);
     const std::string_view id = text.substr(i, dot == std::string_view::npos ? std::string_view::npos : dot - i);
     out.push_back(detail::make_parsed_identifier(id));
-    if (dot == std::string_view::npos) return true;
+    if (dot == std::string_view::npos) return;
     i = dot + 1;
   }
 }

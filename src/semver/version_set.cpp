@@ -116,6 +116,13 @@ VersionSet VersionSet::exactly(const Version& v) {
   return between(v, v.successor(), !v.is_prerelease(), v.is_prerelease());
 }
 
+VersionSet VersionSet::from_intervals(std::vector<Interval> releases, std::vector<Interval> prereleases) {
+  VersionSet s;
+  s.releases_ = normalise(std::move(releases), false);
+  s.prereleases_ = normalise(std::move(prereleases), true);
+  return s;
+}
+
 VersionSet VersionSet::between(const Version& lower, std::optional<Version> upper, bool releases, bool prereleases) {
   VersionSet s;
   if (releases) s.releases_ = normalise({{lower, upper}}, false);
@@ -137,14 +144,11 @@ VersionSet VersionSet::intersect(const VersionSet& other) const {
 }
 
 VersionSet VersionSet::unite(const VersionSet& other) const {
-  VersionSet s;
   std::vector<Interval> r(releases_.begin(), releases_.end());
   r.insert(r.end(), other.releases_.begin(), other.releases_.end());
   std::vector<Interval> p(prereleases_.begin(), prereleases_.end());
   p.insert(p.end(), other.prereleases_.begin(), other.prereleases_.end());
-  s.releases_ = normalise(std::move(r), false);
-  s.prereleases_ = normalise(std::move(p), true);
-  return s;
+  return from_intervals(std::move(r), std::move(p));
 }
 
 VersionSet VersionSet::complement() const {
@@ -208,11 +212,7 @@ VersionSet version_set_of(const std::vector<std::vector<Comparator>>& sets, bool
       if (!iv.upper || iv.lower < *iv.upper) prereleases.push_back(std::move(iv));
     }
   }
-  // Build through the public algebra so the result is canonical.
-  VersionSet r, p;
-  for (auto& iv : releases) r = r.unite(VersionSet::between(iv.lower, iv.upper, true, false));
-  for (auto& iv : prereleases) p = p.unite(VersionSet::between(iv.lower, iv.upper, false, true));
-  return r.unite(p);
+  return VersionSet::from_intervals(std::move(releases), std::move(prereleases));
 }
 
 }  // namespace detail
