@@ -1,0 +1,379 @@
+#pragma once
+/// \file
+/// The value types every stage shares: what an npm registry says about a
+/// package (Packument, Manifest), what Backstage says about a release
+/// (Release), what the plugin directory says about a plugin
+/// (DirectoryEntry), how packages group into plugins (Plugin), and what a
+/// host app looks like on disk (AppProfile).
+///
+/// All types are plain values: copyable, comparable, no hidden state. The
+/// parsers take untrusted text, bound its size, and return an Error that
+/// says where (JSON pointer or line) and why when the input is malformed.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "callboard/error.hpp"
+#include "callboard/export.hpp"
+
+namespace callboard {
+
+/// Milliseconds since the Unix epoch, UTC. A default-constructed value
+/// (epoch) means "unknown".
+using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
+
+/// Parses an ISO-8601 UTC time as npm writes it ("2024-05-01T12:00:00.000Z",
+/// also without fraction or with an offset). Returns nullopt when malformed.
+CALLBOARD_EXPORT std::optional<Timestamp> parse_timestamp(std::string_view text);
+/// "2024-05-01T12:00:00.000Z".
+CALLBOARD_EXPORT std::string format_timestamp(Timestamp t);
+
+/// name -> npm specifier ("^1.2.3", "workspace:^", "npm:other@1"), sorted by
+/// name. A JSON object with a repeated key keeps the last value, as
+/// JSON.parse does.
+using DependencyMap = std::map<std::string, std::string, std::less<>>;
+
+/// Backstage package roles (`backstage.role`), from the Backstage CLI's
+/// PackageRoles table.
+enum class PackageRole : std::uint8_t {
+  kUnknown = 0,
+  kFrontend,
+  kBackend,
+  kCli,
+  kCliModule,
+  kWebLibrary,
+  kNodeLibrary,
+  kCommonLibrary,
+  kFrontendPlugin,
+  kFrontendPluginModule,
+  kFrontendDynamicContainer,
+  kBackendPlugin,
+  kBackendPluginModule,
+};
+/// "frontend-plugin", ...; "unknown" for kUnknown.
+CALLBOARD_EXPORT std::string_view to_string(PackageRole role) noexcept;
+/// The role for its Backstage name; nullopt for anything else.
+CALLBOARD_EXPORT std::optional<PackageRole> parse_package_role(std::string_view text) noexcept;
+/// True for frontend-plugin, backend-plugin and their modules.
+CALLBOARD_EXPORT bool is_plugin_role(PackageRole role) noexcept;
+
+/// Which plugin system a package targets, judged from metadata only
+/// (dependencies, `backstage.features`, exports conditions).
+enum class PluginSystem : std::uint8_t {
+  kNotApplicable = 0,  ///< libraries, CLIs, apps
+  kLegacy,             ///< createRouter / createPlugin only
+  kNew,                ///< BackendFeature / FrontendPlugin default export only
+  kTransitional,       ///< both, or the new entry point on a subpath (./alpha)
+};
+CALLBOARD_EXPORT std::string_view to_string(PluginSystem system) noexcept;
+CALLBOARD_EXPORT std::optional<PluginSystem> parse_plugin_system(std::string_view text) noexcept;
+
+/// The `backstage` field of a package.json.
+struct BackstageMetadata {
+  /// Declared role; nullopt when the field has no (or an unknown) role.
+  std::optional<PackageRole> role;
+  /// The raw role text when it was not a known role (kept for findings).
+  std::string unknown_role;
+  /// `pluginId`; nullopt when absent. `plugin_id_null` is true for an
+  /// explicit `"pluginId": null` (a package that is not a plugin).
+  std::optional<std::string> plugin_id;
+  bool plugin_id_null = false;
+  std::vector<std::string> plugin_packages;
+  std::optional<std::string> plugin_package;
+  std::vector<std::string> peer_modules;
+  /// subpath (".", "./alpha") -> "@backstage/BackendFeature", ...
+  std::map<std::string, std::string, std::less<>> features;
+  std::optional<std::string> moved;
+  bool inline_package = false;
+
+  friend bool operator==(const BackstageMetadata&, const BackstageMetadata&) = default;
+};
+
+struct Repository {
+  std::string type;
+  std::string url;
+  std::string directory;
+  friend bool operator==(const Repository&, const Repository&) = default;
+};
+
+struct Dist {
+  std::string tarball;
+  /// Subresource Integrity string ("sha512-..."), may be empty for old packages.
+  std::string integrity;
+  /// Hex sha1 of the tarball (npm's legacy field).
+  std::string shasum;
+  std::optional<std::uint64_t> unpacked_size;
+  std::optional<std::uint64_t> file_count;
+  friend bool operator==(const Dist&, const Dist&) = default;
+};
+
+struct PeerDependencyMeta {
+  bool optional = false;
+  friend bool operator==(const PeerDependencyMeta&, const PeerDependencyMeta&) = default;
+};
+
+/// One version of a package: a package.json, or one entry of a packument's
+/// `versions` (which is the published package.json plus `dist`).
+struct Manifest {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::vector<std::string> keywords;
+  /// SPDX expression, or the legacy `{type}` / `licenses[]` forms joined
+  /// with " OR ". Empty when absent.
+  std::string license;
+  std::string homepage;
+  Repository repository;
+  /// Deprecation message; nullopt when not deprecated. npm un-deprecates
+  /// with an empty string, which is stored as nullopt.
+  std::optional<std::string> deprecated;
+  bool private_package = false;
+
+  DependencyMap dependencies;
+  DependencyMap dev_dependencies;
+  DependencyMap peer_dependencies;
+  DependencyMap optional_dependencies;
+  std::map<std::string, PeerDependencyMeta, std::less<>> peer_dependencies_meta;
+  /// `engines` ("node" -> ">=18"); non-string values are skipped.
+  std::map<std::string, std::string, std::less<>> engines;
+
+  std::optional<BackstageMetadata> backstage;
+  /// Top-level `supported-versions` (RHDH and Janus-era packages).
+  std::optional<std::string> supported_versions;
+
+  /// Inputs of Backstage's role detection for packages without metadata.
+  std::map<std::string, std::string, std::less<>> scripts;
+  std::string main;
+  std::string module;
+  std::string types;
+  /// `publishConfig.{main,module,types}` where present.
+  std::string publish_main;
+  std::string publish_module;
+  std::string publish_types;
+  /// Subpaths whose `exports` entry carries a `backstage` condition:
+  /// "." -> "@backstage/BackendFeature".
+  std::map<std::string, std::string, std::less<>> export_features;
+  /// `workspaces` (array form or `{packages: [...]}`), for app roots.
+  std::vector<std::string> workspaces;
+
+  Dist dist;
+  /// Publication time from the packument's `time` map; epoch when unknown.
+  Timestamp published{};
+
+  friend bool operator==(const Manifest&, const Manifest&) = default;
+};
+
+/// What the registry serves for a package name.
+struct Packument {
+  std::string name;
+  std::string description;
+  /// "latest" -> "1.2.3".
+  std::map<std::string, std::string, std::less<>> dist_tags;
+  /// Every version, sorted by semver precedence, ascending. Versions that are
+  /// not valid semver are dropped (npm refuses to publish them).
+  std::vector<Manifest> versions;
+  Timestamp created{};
+  Timestamp modified{};
+
+  /// The manifest for this exact version string, or nullptr.
+  [[nodiscard]] CALLBOARD_EXPORT const Manifest* find(std::string_view version) const noexcept;
+  /// The manifest `dist-tags.latest` names; else the highest non-prerelease;
+  /// else the highest version; nullptr when there are no versions.
+  [[nodiscard]] CALLBOARD_EXPORT const Manifest* latest() const noexcept;
+
+  friend bool operator==(const Packument&, const Packument&) = default;
+};
+
+/// A Backstage release manifest (versions.backstage.io/v1/releases/<v>).
+struct Release {
+  std::string version;
+  /// "@backstage/core-plugin-api" -> "1.9.3".
+  std::map<std::string, std::string, std::less<>> packages;
+
+  /// The package's version in this release, or nullptr when not part of it.
+  [[nodiscard]] const std::string* find(std::string_view package) const noexcept {
+    auto it = packages.find(package);
+    return it == packages.end() ? nullptr : &it->second;
+  }
+  friend bool operator==(const Release&, const Release&) = default;
+};
+
+/// One package inside a directory entry's `snapshot` block.
+struct DirectorySnapshotPackage {
+  std::string npm_package_name;
+  std::string latest_version;
+  std::string backstage_role;
+  Timestamp last_published{};
+  std::vector<std::string> dependency_names;
+  friend bool operator==(const DirectorySnapshotPackage&, const DirectorySnapshotPackage&) = default;
+};
+
+/// One file of the Backstage plugin directory (microsite/data/plugins/*.yaml).
+struct DirectoryEntry {
+  /// The file's stem ("argo-cd"), the directory's own identifier.
+  std::string id;
+  std::string title;
+  std::string author;
+  std::string author_url;
+  std::string category;
+  std::string description;
+  std::string documentation;
+  std::string icon_url;
+  std::string npm_package_name;
+  std::string added_date;
+  /// "active" / "inactive" / "archived"; empty when absent.
+  std::string status;
+  std::string stale_since;
+  std::vector<std::string> tags;
+  std::optional<std::int64_t> order;
+  /// `snapshot.backstage.version`: the Backstage release the plugin's
+  /// repository targets (its backstage.json), when the snapshot found it.
+  std::string snapshot_backstage_version;
+  std::vector<DirectorySnapshotPackage> snapshot_packages;
+  friend bool operator==(const DirectoryEntry&, const DirectoryEntry&) = default;
+};
+
+/// One factor of a plugin's quality/trust score.
+struct ScoreFactor {
+  std::string id;       ///< stable: "recency", "cadence", "metadata", ...
+  std::string label;    ///< for people: "Release recency"
+  double value = 0;     ///< 0..1
+  double weight = 0;    ///< share of the total; weights sum to 1
+  std::string detail;   ///< "last release 12 days ago"
+  friend bool operator==(const ScoreFactor&, const ScoreFactor&) = default;
+};
+
+struct Score {
+  double total = 0;  ///< 0..100, the weighted sum of the factors
+  std::vector<ScoreFactor> factors;
+  friend bool operator==(const Score&, const Score&) = default;
+};
+
+struct PluginPackage {
+  std::string name;
+  PackageRole role = PackageRole::kUnknown;
+  std::string latest_version;
+  friend bool operator==(const PluginPackage&, const PluginPackage&) = default;
+};
+
+/// A Backstage plugin: the packages that share a pluginId, and what is
+/// known about them. Modules that extend the plugin are listed separately.
+struct Plugin {
+  /// `backstage.pluginId`, or derived from the package name when no package
+  /// declares one ("@roadiehq/backstage-plugin-argo-cd" -> "argo-cd").
+  std::string id;
+  /// True when `id` came from metadata, false when derived.
+  bool declared_id = false;
+  std::string title;
+  std::string description;
+  std::string category;
+  std::vector<std::string> keywords;
+  /// Frontend, backend, -react, -node, -common packages; sorted by name.
+  std::vector<PluginPackage> packages;
+  /// Packages whose `backstage.pluginPackage` points into this plugin.
+  std::vector<PluginPackage> modules;
+  PluginSystem backend_system = PluginSystem::kNotApplicable;
+  PluginSystem frontend_system = PluginSystem::kNotApplicable;
+  /// Release versions ("1.53.0") on which the plugin's newest fitting
+  /// version needs no second copy of a Backstage singleton.
+  std::vector<std::string> supported_releases;
+  std::optional<DirectoryEntry> directory;
+  Timestamp last_published{};
+  bool deprecated = false;
+  Score score;
+  friend bool operator==(const Plugin&, const Plugin&) = default;
+};
+
+/// One package.json inside an app (the root or a workspace).
+struct WorkspacePackage {
+  /// Directory relative to the app root ("." for the root, "packages/app").
+  std::string path;
+  Manifest manifest;
+  friend bool operator==(const WorkspacePackage&, const WorkspacePackage&) = default;
+};
+
+/// One resolved package in an app's lockfile.
+struct LockedPackage {
+  std::string name;
+  std::string version;
+  std::string integrity;
+  friend bool operator==(const LockedPackage&, const LockedPackage&) = default;
+};
+
+enum class LockfileKind : std::uint8_t { kNone = 0, kNpm, kYarnClassic, kYarnBerry };
+
+/// A Backstage app as found on disk.
+struct AppProfile {
+  std::filesystem::path root;
+  /// `backstage.json` "version"; empty when the file is absent.
+  std::string backstage_version;
+  /// The root package.json first, then each workspace, sorted by path.
+  std::vector<WorkspacePackage> packages;
+  LockfileKind lockfile = LockfileKind::kNone;
+  /// Sorted by name, then version.
+  std::vector<LockedPackage> locked;
+  friend bool operator==(const AppProfile&, const AppProfile&) = default;
+};
+
+// ---------------------------------------------------------------------------
+// Parsers. Each takes untrusted text and a name for error messages.
+
+struct ParseLimits {
+  std::size_t max_document_bytes = 64u << 20;  ///< packuments of huge packages reach ~30 MiB
+  std::size_t max_depth = 64;
+  std::size_t max_versions = 20000;
+};
+
+/// A registry packument (the full document, or npm's abbreviated
+/// `application/vnd.npm.install-v1+json` form).
+CALLBOARD_EXPORT Result<Packument> parse_packument(std::string_view json, const ParseLimits& limits = {});
+/// A package.json file.
+CALLBOARD_EXPORT Result<Manifest> parse_manifest(std::string_view json, const ParseLimits& limits = {});
+/// A release manifest (`{"releaseVersion", "packages": [{name, version}]}`).
+CALLBOARD_EXPORT Result<Release> parse_release(std::string_view json, const ParseLimits& limits = {});
+/// A plugin-directory YAML file; `id` is the file's stem.
+CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry(std::string_view yaml, std::string_view id,
+                                                              const ParseLimits& limits = {});
+/// Reads backstage.json, the root package.json, every workspace package.json
+/// (npm/yarn `workspaces` globs of the `dir/*` and `dir/**` forms), and
+/// package-lock.json or yarn.lock when present.
+CALLBOARD_EXPORT Result<AppProfile> load_app_profile(const std::filesystem::path& root,
+                                                     const ParseLimits& limits = {});
+
+/// Canonical JSON for the model (what the storage backends keep). Parsing the
+/// output with the matching parser gives back an equal value.
+CALLBOARD_EXPORT std::string to_json(const Packument& packument);
+CALLBOARD_EXPORT std::string to_json(const Manifest& manifest);
+CALLBOARD_EXPORT std::string to_json(const Release& release);
+CALLBOARD_EXPORT std::string to_json(const Plugin& plugin);
+CALLBOARD_EXPORT Result<Plugin> parse_plugin_json(std::string_view json, const ParseLimits& limits = {});
+CALLBOARD_EXPORT std::string to_json(const DirectoryEntry& entry);
+CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry_json(std::string_view json,
+                                                                   const ParseLimits& limits = {});
+
+// ---------------------------------------------------------------------------
+// Analysis of one manifest.
+
+/// The declared role, else Backstage's detectRoleFromPackage rules (scripts,
+/// name patterns, main/module/types with publishConfig preferred); kUnknown
+/// when nothing matches.
+CALLBOARD_EXPORT PackageRole detect_role(const Manifest& manifest) noexcept;
+
+struct PluginSystems {
+  PluginSystem backend = PluginSystem::kNotApplicable;
+  PluginSystem frontend = PluginSystem::kNotApplicable;
+  friend bool operator==(const PluginSystems&, const PluginSystems&) = default;
+};
+/// Legacy / new / transitional backend and frontend system, from
+/// dependencies (backend-common, backend-plugin-api, core-plugin-api,
+/// frontend-plugin-api, core-compat-api), `backstage.features` and exports.
+CALLBOARD_EXPORT PluginSystems classify_plugin_systems(const Manifest& manifest) noexcept;
+
+}  // namespace callboard

@@ -1,0 +1,96 @@
+#pragma once
+/// \file
+/// npm configuration, read the way npm reads it: `NPM_CONFIG_*` environment
+/// variables first, then the project `.npmrc`, the user `.npmrc`
+/// (`NPM_CONFIG_USERCONFIG`, default `~/.npmrc`) and the global `npmrc`
+/// (`NPM_CONFIG_GLOBALCONFIG`, default `$PREFIX/etc/npmrc`). `${VAR}` in
+/// values is replaced from the environment. Per-scope registries
+/// (`@scope:registry=`) and per-registry credentials (`//host/path/:_authToken=`,
+/// `:_auth=`, `:username=` + `:_password=`) follow npm's "nerf dart" matching.
+///
+/// Credentials never appear in errors, logs, to_string() or storage.
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "callboard/error.hpp"
+#include "callboard/export.hpp"
+
+namespace callboard {
+
+/// Credentials for one registry prefix. Holds secrets: never print it.
+struct NpmCredentials {
+  std::string token;     ///< `_authToken`
+  std::string username;  ///< `username` (with `_password`), or from `_auth`
+  std::string password;  ///< decoded from base64 `_password` / `_auth`
+  friend bool operator==(const NpmCredentials&, const NpmCredentials&) = default;
+};
+
+/// One setting and where it came from, for `callboard config` style output.
+struct NpmConfigSource {
+  std::string key;
+  std::string origin;  ///< "env", a file path, "npm" (asked `npm config get`)
+  friend bool operator==(const NpmConfigSource&, const NpmConfigSource&) = default;
+};
+
+struct NpmConfig {
+  /// The default registry, always ending in '/'. Empty when nothing is
+  /// configured anywhere (callboard never guesses a host).
+  std::string registry;
+  /// "@scope" -> registry URL ending in '/'.
+  std::map<std::string, std::string, std::less<>> scope_registries;
+  /// Nerf-darted registry prefix ("//host:port/path/") -> credentials.
+  std::map<std::string, NpmCredentials, std::less<>> credentials;
+  std::string https_proxy;
+  std::string http_proxy;
+  std::string no_proxy;
+  bool strict_ssl = true;
+  std::string cafile;
+  std::string user_agent;
+  /// Where registry-related keys came from (no values).
+  std::vector<NpmConfigSource> sources;
+
+  /// The registry a package is fetched from: its scope's, else the default.
+  [[nodiscard]] CALLBOARD_EXPORT std::string registry_for(std::string_view package_name) const;
+  /// The packument URL: registry + name with '/' escaped as %2f.
+  [[nodiscard]] CALLBOARD_EXPORT std::string packument_url(std::string_view package_name) const;
+  /// The `Authorization` header value for a URL ("Bearer ..." or
+  /// "Basic ..."), matched by the longest nerf-dart prefix of the URL;
+  /// nullopt when none applies.
+  [[nodiscard]] CALLBOARD_EXPORT std::optional<std::string> authorization_for(std::string_view url) const;
+  /// A description safe to print: registries and which prefixes have
+  /// credentials ("token", "basic"), never the secrets.
+  [[nodiscard]] CALLBOARD_EXPORT std::string to_string() const;
+};
+
+struct NpmConfigOptions {
+  /// Where to look for the project `.npmrc` (npm uses the nearest directory
+  /// with a package.json or node_modules, walking up from here).
+  std::filesystem::path project_dir = ".";
+  /// Environment lookup; defaults to std::getenv. Tests pass their own.
+  std::function<std::optional<std::string>(std::string_view)> getenv;
+  /// When no registry is configured in the environment or any file, ask
+  /// `npm config get registry` (npm's built-in default). Off: leave empty.
+  bool ask_npm = true;
+  /// Upper bound for one .npmrc file.
+  std::size_t max_file_bytes = 1u << 20;
+};
+
+/// Loads the configuration. A malformed .npmrc line is an error naming the
+/// file and line; a missing file is not.
+CALLBOARD_EXPORT Result<NpmConfig> load_npm_config(const NpmConfigOptions& options = {});
+
+/// Applies one .npmrc text (later calls override earlier keys, as a layer
+/// closer to the user would). `origin` names the file in errors.
+CALLBOARD_EXPORT Result<void> apply_npmrc(NpmConfig& config, std::string_view text, std::string_view origin,
+                                          const std::function<std::optional<std::string>(std::string_view)>& getenv);
+
+/// "https://host:8443/path/" -> "//host:8443/path/" (npm's nerf-dart).
+CALLBOARD_EXPORT std::string nerf_dart(std::string_view url);
+
+}  // namespace callboard
