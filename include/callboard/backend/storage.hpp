@@ -13,6 +13,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,27 +93,33 @@ struct SearchPage {
 
 class CALLBOARD_EXPORT Transaction {
  public:
+  /// Bumped whenever a virtual function is added, removed or changed.
+  static constexpr std::uint32_t kInterfaceVersion = 1;
+
   virtual ~Transaction();
   Transaction() = default;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
-  virtual Result<void> put_packument(const Packument& packument) = 0;
-  virtual Result<void> delete_packument(std::string_view name) = 0;
-  virtual Result<void> put_sync_record(const SyncRecord& record) = 0;
+  virtual Result<void> put_packument(const Packument& packument) noexcept = 0;
+  virtual Result<void> delete_packument(std::string_view name) noexcept = 0;
+  virtual Result<void> put_sync_record(const SyncRecord& record) noexcept = 0;
   /// Replaces the whole plugin table and search index with `plugins`.
-  virtual Result<void> replace_plugins(const std::vector<Plugin>& plugins) = 0;
-  virtual Result<void> put_release(const Release& release) = 0;
-  virtual Result<void> put_directory_entry(const DirectoryEntry& entry) = 0;
+  virtual Result<void> replace_plugins(const std::vector<Plugin>& plugins) noexcept = 0;
+  virtual Result<void> put_release(const Release& release) noexcept = 0;
+  virtual Result<void> put_directory_entry(const DirectoryEntry& entry) noexcept = 0;
   /// Free-form key/value state ("index.last_run", ...).
-  virtual Result<void> put_meta(std::string_view key, std::string_view value) = 0;
+  virtual Result<void> put_meta(std::string_view key, std::string_view value) noexcept = 0;
 
   /// Makes every write visible atomically. A second commit is an error.
-  virtual Result<void> commit() = 0;
+  virtual Result<void> commit() noexcept = 0;
 };
 
 class CALLBOARD_EXPORT Storage {
  public:
+  /// Bumped whenever a virtual function is added, removed or changed.
+  static constexpr std::uint32_t kInterfaceVersion = 1;
+
   virtual ~Storage();
   Storage() = default;
   Storage(const Storage&) = delete;
@@ -119,35 +127,60 @@ class CALLBOARD_EXPORT Storage {
 
   /// Starts a write transaction (one at a time per Storage object; SQLite
   /// waits up to its busy timeout for other processes).
-  virtual Result<std::unique_ptr<Transaction>> begin() = 0;
+  virtual Result<std::unique_ptr<Transaction>> begin() noexcept = 0;
 
-  virtual Result<std::optional<Packument>> packument(std::string_view name) = 0;
+  virtual Result<std::optional<Packument>> packument(std::string_view name) noexcept = 0;
   /// Package names with a stored packument, sorted.
-  virtual Result<std::vector<std::string>> package_names() = 0;
-  virtual Result<std::optional<SyncRecord>> sync_record(std::string_view name) = 0;
+  virtual Result<std::vector<std::string>> package_names() noexcept = 0;
+  virtual Result<std::optional<SyncRecord>> sync_record(std::string_view name) noexcept = 0;
   /// Every sync record, sorted by name.
-  virtual Result<std::vector<SyncRecord>> sync_records() = 0;
+  virtual Result<std::vector<SyncRecord>> sync_records() noexcept = 0;
 
-  virtual Result<std::optional<Plugin>> plugin(std::string_view id) = 0;
+  virtual Result<std::optional<Plugin>> plugin(std::string_view id) noexcept = 0;
   /// The plugin a package belongs to (as package or module), if any.
-  virtual Result<std::optional<Plugin>> plugin_for_package(std::string_view package_name) = 0;
-  virtual Result<std::vector<std::string>> plugin_ids() = 0;
-  virtual Result<SearchPage> search(const SearchQuery& query) = 0;
+  virtual Result<std::optional<Plugin>> plugin_for_package(std::string_view package_name) noexcept = 0;
+  virtual Result<std::vector<std::string>> plugin_ids() noexcept = 0;
+  virtual Result<SearchPage> search(const SearchQuery& query) noexcept = 0;
 
-  virtual Result<std::optional<Release>> release(std::string_view version) = 0;
+  virtual Result<std::optional<Release>> release(std::string_view version) noexcept = 0;
   /// Stored release versions, sorted by semver ascending.
-  virtual Result<std::vector<std::string>> release_versions() = 0;
+  virtual Result<std::vector<std::string>> release_versions() noexcept = 0;
 
-  virtual Result<std::optional<DirectoryEntry>> directory_entry(std::string_view id) = 0;
-  virtual Result<std::vector<DirectoryEntry>> directory_entries() = 0;
+  virtual Result<std::optional<DirectoryEntry>> directory_entry(std::string_view id) noexcept = 0;
+  virtual Result<std::vector<DirectoryEntry>> directory_entries() noexcept = 0;
 
-  virtual Result<std::optional<std::string>> meta(std::string_view key) = 0;
+  virtual Result<std::optional<std::string>> meta(std::string_view key) noexcept = 0;
 
   /// Checks internal consistency (SQLite: PRAGMA integrity_check and the
   /// search index against the plugin table). Ok when consistent.
-  virtual Result<void> check() = 0;
+  virtual Result<void> check() noexcept = 0;
 };
 
+/// Thread-safety: a Storage object may be used from one thread at a time;
+/// open one per thread (SQLite connections are cheap). Methods never throw;
+/// kUnavailable errors (database busy or locked) are retryable.
+
+/// Opens a Storage for a URL. Factories are registered by scheme on a
+/// BackendRegistry instance owned by the host; there is no global registry.
+using StorageFactory = std::function<Result<std::unique_ptr<Storage>>(std::string_view url)>;
+
+class CALLBOARD_EXPORT BackendRegistry {
+ public:
+  /// Adds or replaces the factory for a scheme ("sqlite", "memory").
+  void register_storage(std::string scheme, StorageFactory factory);
+  /// Opens `url` with the factory of its scheme (the text before ':');
+  /// kInvalidArgument for an unknown scheme.
+  [[nodiscard]] Result<std::unique_ptr<Storage>> open_storage(std::string_view url) const;
+  [[nodiscard]] std::vector<std::string> storage_schemes() const;
+
+ private:
+  std::map<std::string, StorageFactory, std::less<>> storage_;
+};
+
+/// Registers the built-in backends: "sqlite" and "memory".
+CALLBOARD_EXPORT void register_builtin_backends(BackendRegistry& registry);
+
+/// Convenience: a registry with the built-in backends, then open_storage.
 /// Opens storage by URL ("sqlite:///path", "sqlite:path", "memory:").
 /// A SQLite database is created and migrated to the current schema; a
 /// database from a newer callboard is refused with kFailedPrecondition.

@@ -108,6 +108,9 @@ using HttpRequestSource = std::function<std::optional<HttpRequest>()>;
 
 class CALLBOARD_EXPORT Transport {
  public:
+  /// Bumped whenever a virtual function is added, removed or changed.
+  static constexpr std::uint32_t kInterfaceVersion = 1;
+
   virtual ~Transport();
   Transport() = default;
   Transport(const Transport&) = delete;
@@ -120,7 +123,7 @@ class CALLBOARD_EXPORT Transport {
   /// complete with kCancelled, no new request is taken, and run returns an
   /// error with kCancelled.
   virtual Result<void> run(const HttpRequestSource& next, const HttpCompletion& done,
-                           std::stop_token stop = {}) = 0;
+                           std::stop_token stop = {}) noexcept = 0;
 
   /// One request, synchronously.
   Result<HttpResponse> fetch(HttpRequest request, std::stop_token stop = {});
