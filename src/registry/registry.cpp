@@ -1,0 +1,678 @@
+// The indexer: seeds, the fetch loop over the Transport, incremental sync,
+// local sources, and the plugin rebuild. See include/callboard/registry.hpp.
+//
+// Crash safety: every package is written (packument + its links + its sync
+// record) in the same transaction, and transactions are committed every few
+// dozen packages. A process killed at any point leaves a database whose
+// packages are each complete; the next run re-asks everything and finishes
+// the plugin rebuild, which only happens after the fetch loop.
+
+#include "callboard/registry.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <set>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "core/digest.hpp"
+#include "registry/local_source.hpp"
+#include "registry/names.hpp"
+
+namespace callboard {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using backend::HttpRequest;
+using backend::HttpResponse;
+using backend::SyncRecord;
+
+constexpr std::size_t kMaxSeedFileBytes = 16u << 20;
+// Packages per transaction: large enough that commits (an fsync each in WAL
+// mode at synchronous=NORMAL only on checkpoint) do not dominate, small
+// enough that a crash loses little work.
+constexpr std::size_t kCommitEvery = 64;
+constexpr auto kCommitInterval = std::chrono::seconds(2);
+// Plugins are rebuilt when anything changed, and at least daily because the
+// recency factors of the score move with time.
+constexpr auto kPluginRebuildAge = std::chrono::hours(24);
+
+Timestamp now_ms() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+Result<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    return make_error(ErrorCode::kNotFound, "cannot read " + path.string() + ": " + ec.message())
+        .with("file", path.string());
+  }
+  if (size > max_bytes) {
+    return make_error(ErrorCode::kResourceExhausted,
+                      path.string() + " is " + std::to_string(size) + " bytes, more than the limit of " +
+                          std::to_string(max_bytes))
+        .with("file", path.string());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kNotFound, "cannot open " + path.string()).with("file", path.string());
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!in) return make_error(ErrorCode::kDataLoss, "short read from " + path.string()).with("file", path.string());
+  return text;
+}
+
+/// A cheap fingerprint of a folder's files (names, sizes, mtimes), to skip
+/// re-importing seed data that did not change.
+std::string folder_fingerprint(const std::filesystem::path& dir) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto size = it->file_size(ec);
+    const auto mtime = it->last_write_time(ec).time_since_epoch().count();
+    lines.push_back(it->path().lexically_relative(dir).string() + '\t' + std::to_string(size) + '\t' +
+                    std::to_string(mtime));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string joined;
+  for (const auto& l : lines) joined += l + '\n';
+  return detail::sha256_hex(joined);
+}
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const auto line = text.substr(0, nl);
+    if (!line.empty()) out.emplace_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + '\n';
+  return out;
+}
+
+struct EcosystemList {
+  std::vector<std::string> names;
+  std::map<std::string, std::uint64_t, std::less<>> downloads;
+};
+
+/// data/ecosystem/packages.tsv: name, latest_version, downloads_a_month.
+Result<EcosystemList> read_ecosystem(const std::filesystem::path& file) {
+  auto text = read_file(file, kMaxSeedFileBytes);
+  if (!text) return std::move(text).error();
+  EcosystemList list;
+  std::size_t line_no = 0;
+  for (const auto& line : split_lines(*text)) {
+    ++line_no;
+    if (line_no == 1 && line.rfind("name\t", 0) == 0) continue;
+    std::vector<std::string_view> cols;
+    std::string_view rest = line;
+    while (true) {
+      const auto tab = rest.find('\t');
+      cols.push_back(rest.substr(0, tab));
+      if (tab == std::string_view::npos) break;
+      rest.remove_prefix(tab + 1);
+    }
+    const std::string name(cols[0]);
+    if (!registry_detail::is_valid_package_name(name)) {
+      return make_error(ErrorCode::kInvalidArgument, "not an npm package name: '" + name + "'")
+          .with("file", file.string())
+          .with("line", std::to_string(line_no));
+    }
+    list.names.push_back(name);
+    if (cols.size() >= 3) {
+      std::uint64_t n = 0;
+      bool ok = !cols[2].empty();
+      for (const char c : cols[2]) {
+        if (c < '0' || c > '9' || n > (UINT64_MAX - 9) / 10) {
+          ok = false;
+          break;
+        }
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (ok) list.downloads[name] = n;
+    }
+  }
+  return list;
+}
+
+/// Batches writes into transactions; see kCommitEvery.
+class WriteBatch {
+ public:
+  explicit WriteBatch(backend::Storage& storage) : storage_(storage) {}
+
+  Result<backend::Transaction*> txn() {
+    if (!txn_) {
+      auto t = storage_.begin();
+      if (!t) return std::move(t).error();
+      txn_ = std::move(*t);
+      opened_ = Clock::now();
+    }
+    return txn_.get();
+  }
+
+  /// Counts one finished package and commits when the batch is full or old.
+  Result<void> done_one() {
+    ++pending_;
+    if (pending_ >= kCommitEvery || Clock::now() - opened_ >= kCommitInterval) return flush();
+    return {};
+  }
+
+  Result<void> flush() {
+    if (!txn_) return {};
+    auto t = std::move(txn_);
+    pending_ = 0;
+    return t->commit();
+  }
+
+ private:
+  backend::Storage& storage_;
+  std::unique_ptr<backend::Transaction> txn_;
+  std::size_t pending_ = 0;
+  Clock::time_point opened_{};
+};
+
+std::string links_key(std::string_view name) { return "links/" + std::string(name); }
+
+}  // namespace
+
+std::filesystem::path default_data_dir() {
+  if (const char* env = std::getenv("CALLBOARD_DATA_DIR"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+#ifdef CALLBOARD_INSTALL_DATADIR
+  if (std::filesystem::is_directory(CALLBOARD_INSTALL_DATADIR, ec)) return CALLBOARD_INSTALL_DATADIR;
+#endif
+#ifdef CALLBOARD_SOURCE_DATADIR
+  if (std::filesystem::is_directory(CALLBOARD_SOURCE_DATADIR, ec)) return CALLBOARD_SOURCE_DATADIR;
+#endif
+  return {};
+}
+
+Registry::Registry(std::shared_ptr<backend::Storage> storage, std::shared_ptr<backend::Transport> transport,
+                   NpmConfig npm)
+    : storage_(std::move(storage)), transport_(std::move(transport)), npm_(std::move(npm)) {}
+
+Result<std::size_t> Registry::import_releases(const std::filesystem::path& folder) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return make_error(ErrorCode::kNotFound, "not a folder: " + folder.string()).with("file", folder.string());
+  }
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 2 || !it->is_regular_file(ec)) continue;
+    const auto& p = it->path();
+    if (p.extension() == ".json") files.push_back(p);
+  }
+  if (ec) return make_error(ErrorCode::kUnavailable, "cannot list " + folder.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  std::vector<Release> releases;
+  for (const auto& file : files) {
+    auto text = read_file(file, kMaxSeedFileBytes);
+    if (!text) return std::move(text).error();
+    auto release = parse_release(*text);
+    if (!release) return std::move(release).error().with("file", file.string());
+    releases.push_back(std::move(*release));
+  }
+  auto txn = storage_->begin();
+  if (!txn) return std::move(txn).error();
+  for (const auto& r : releases) {
+    if (auto put = (*txn)->put_release(r); !put) return std::move(put).error();
+  }
+  if (auto c = (*txn)->commit(); !c) return std::move(c).error();
+  return releases.size();
+}
+
+Result<std::size_t> Registry::import_directory(const std::filesystem::path& folder) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return make_error(ErrorCode::kNotFound, "not a folder: " + folder.string()).with("file", folder.string());
+  }
+  std::vector<std::filesystem::path> files;
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto ext = it->path().extension();
+    if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<DirectoryEntry> entries;
+  for (const auto& file : files) {
+    auto text = read_file(file, kMaxSeedFileBytes);
+    if (!text) return std::move(text).error();
+    auto entry = parse_directory_entry(*text, file.stem().string());
+    if (!entry) return std::move(entry).error().with("file", file.string());
+    entries.push_back(std::move(*entry));
+  }
+  auto txn = storage_->begin();
+  if (!txn) return std::move(txn).error();
+  for (const auto& e : entries) {
+    if (auto put = (*txn)->put_directory_entry(e); !put) return std::move(put).error();
+  }
+  if (auto c = (*txn)->commit(); !c) return std::move(c).error();
+  return entries.size();
+}
+
+Result<backend::SearchPage> Registry::search(const backend::SearchQuery& query) {
+  return storage_->search(query);
+}
+
+Result<std::optional<PackageInfo>> Registry::info(std::string_view package_or_plugin) {
+  auto packument = storage_->packument(package_or_plugin);
+  if (!packument) return std::move(packument).error();
+  std::optional<Plugin> plugin;
+  if (!*packument) {
+    auto p = storage_->plugin(package_or_plugin);
+    if (!p) return std::move(p).error();
+    if (!*p) return std::optional<PackageInfo>{};
+    plugin = std::move(**p);
+    const auto& pkgs = plugin->packages.empty() ? plugin->modules : plugin->packages;
+    for (const auto& pkg : pkgs) {
+      auto candidate = storage_->packument(pkg.name);
+      if (!candidate) return std::move(candidate).error();
+      if (*candidate) {
+        packument = std::move(candidate);
+        break;
+      }
+    }
+    if (!*packument) return std::optional<PackageInfo>{};
+  } else {
+    auto p = storage_->plugin_for_package(package_or_plugin);
+    if (!p) return std::move(p).error();
+    plugin = std::move(*p);
+  }
+  PackageInfo info{std::move(**packument), std::move(plugin), std::nullopt};
+  auto sync = storage_->sync_record(info.packument.name);
+  if (!sync) return std::move(sync).error();
+  info.sync = std::move(*sync);
+  return std::optional<PackageInfo>(std::move(info));
+}
+
+Result<IndexReport> Registry::index(const IndexOptions& options,
+                                    const std::function<void(const IndexProgress&)>& progress,
+                                    std::stop_token stop) {
+  const auto started = Clock::now();
+  const Timestamp now = options.now == Timestamp{} ? now_ms() : options.now;
+  IndexReport report;
+  IndexProgress& prog = report.totals;
+  auto tell = [&] {
+    if (progress) progress(prog);
+  };
+  prog.phase = "seed";
+  tell();
+
+  // ---- Seeds -------------------------------------------------------------
+  std::vector<std::string> seeds;
+  std::map<std::string, std::uint64_t, std::less<>> downloads;
+  bool seeds_changed = false;
+  if (options.seed_ecosystem) {
+    const auto data = options.data_dir.empty() ? default_data_dir() : options.data_dir;
+    if (data.empty()) {
+      return make_error(ErrorCode::kNotFound,
+                        "no seed data found: set CALLBOARD_DATA_DIR or IndexOptions::data_dir to callboard's "
+                        "data folder (share/callboard/data)");
+    }
+    auto eco = read_ecosystem(data / "ecosystem" / "packages.tsv");
+    if (!eco) return std::move(eco).error();
+    seeds = std::move(eco->names);
+    downloads = std::move(eco->downloads);
+
+    const std::string fingerprint =
+        folder_fingerprint(data / "releases") + folder_fingerprint(data / "plugin-directory");
+    auto stored = storage_->meta("seed.fingerprint");
+    if (!stored) return std::move(stored).error();
+    if (!*stored || **stored != fingerprint) {
+      auto n = import_releases(data / "releases");
+      if (!n) return std::move(n).error();
+      auto d = import_directory(data / "plugin-directory");
+      if (!d) return std::move(d).error();
+      // Every package a release manifest or the directory names is a seed.
+      std::set<std::string, std::less<>> names;
+      auto versions = storage_->release_versions();
+      if (!versions) return std::move(versions).error();
+      for (const auto& v : *versions) {
+        auto r = storage_->release(v);
+        if (!r) return std::move(r).error();
+        if (*r) {
+          for (const auto& [name, version] : (*r)->packages) names.insert(name);
+        }
+      }
+      auto entries = storage_->directory_entries();
+      if (!entries) return std::move(entries).error();
+      for (const auto& e : *entries) {
+        if (registry_detail::is_valid_package_name(e.npm_package_name)) names.insert(e.npm_package_name);
+      }
+      auto txn = storage_->begin();
+      if (!txn) return std::move(txn).error();
+      if (auto m = (*txn)->put_meta("seed.names", join_lines({names.begin(), names.end()})); !m) {
+        return std::move(m).error();
+      }
+      if (auto m = (*txn)->put_meta("seed.fingerprint", fingerprint); !m) return std::move(m).error();
+      if (auto c = (*txn)->commit(); !c) return std::move(c).error();
+      seeds_changed = true;
+    }
+    auto seed_names = storage_->meta("seed.names");
+    if (!seed_names) return std::move(seed_names).error();
+    if (*seed_names) {
+      for (auto& n : split_lines(**seed_names)) seeds.push_back(std::move(n));
+    }
+  }
+  for (const auto& name : options.packages) {
+    if (!registry_detail::is_valid_package_name(name)) {
+      return make_error(ErrorCode::kInvalidArgument, "not an npm package name: '" + name + "'")
+          .with("package", name);
+    }
+    seeds.push_back(name);
+  }
+  auto records = storage_->sync_records();
+  if (!records) return std::move(records).error();
+  std::unordered_map<std::string, SyncRecord> known;
+  for (auto& r : *records) {
+    if (r.source == "npm") seeds.push_back(r.name);
+    std::string key = r.name;
+    known.emplace(std::move(key), std::move(r));
+  }
+
+  // ---- Fetch loop --------------------------------------------------------
+  prog.phase = "fetch";
+  std::deque<std::string> queue;
+  std::unordered_set<std::string> seen;
+  auto enqueue = [&](const std::string& name) {
+    if (seen.size() >= options.max_packages) return;
+    if (!registry_detail::is_valid_package_name(name)) return;
+    if (seen.insert(name).second) queue.push_back(name);
+  };
+  for (const auto& s : seeds) enqueue(s);
+  prog.queued = queue.size();
+
+  if (!npm_.registry.empty() || !npm_.scope_registries.empty()) {
+    if (!transport_) return make_error(ErrorCode::kFailedPrecondition, "no transport to reach the npm registry");
+  } else if (!queue.empty()) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "no npm registry configured: set NPM_CONFIG_REGISTRY or `registry=` in an .npmrc");
+  }
+
+  WriteBatch batch(*storage_);
+  std::vector<std::string> in_flight_names;  // tag -> name
+  std::optional<Error> fatal;
+  std::vector<std::string> changed_names;
+
+  auto links_of_stored = [&](const std::string& name) -> Result<void> {
+    auto links = storage_->meta(links_key(name));
+    if (!links) return std::move(links).error();
+    if (*links) {
+      for (const auto& l : split_lines(**links)) enqueue(l);
+    }
+    return {};
+  };
+
+  auto source = [&]() -> std::optional<HttpRequest> {
+    if (fatal || queue.empty() || stop.stop_requested()) return std::nullopt;
+    std::string name = std::move(queue.front());
+    queue.pop_front();
+    HttpRequest req;
+    req.url = npm_.packument_url(name);
+    req.headers.emplace_back("Accept", "application/json");
+    if (auto auth = npm_.authorization_for(req.url)) req.headers.emplace_back("Authorization", *auth);
+    if (auto it = known.find(name); it != known.end() && it->second.status == 200) {
+      if (!it->second.etag.empty()) req.headers.emplace_back("If-None-Match", it->second.etag);
+      if (!it->second.last_modified.empty()) {
+        req.headers.emplace_back("If-Modified-Since", it->second.last_modified);
+      }
+    }
+    req.tag = in_flight_names.size();
+    in_flight_names.push_back(std::move(name));
+    return req;
+  };
+
+  auto finish = [&](const std::string& name, SyncRecord record) -> Result<void> {
+    auto txn = batch.txn();
+    if (!txn) return std::move(txn).error();
+    if (auto put = (*txn)->put_sync_record(record); !put) return std::move(put).error();
+    known[name] = std::move(record);
+    return batch.done_one();
+  };
+
+  auto done = [&](HttpRequest& req, Result<HttpResponse> response) {
+    if (fatal) return;
+    const std::string name = in_flight_names[req.tag];
+    ++prog.done;
+    prog.current = name;
+    SyncRecord record;
+    if (auto it = known.find(name); it != known.end()) record = it->second;
+    record.name = name;
+    record.source = "npm";
+    record.checked = now;
+    record.error.clear();
+    Result<void> written;
+    if (!response) {
+      const Error& error = response.error();
+      if (error.code == ErrorCode::kCancelled) {
+        --prog.done;
+        return;  // asked again next run
+      }
+      ++prog.requests;
+      ++prog.failed;
+      report.failures.push_back({name, error});
+      record.error = error.to_string();
+      written = finish(name, std::move(record));
+      // A failed package keeps what was stored before; still follow its links.
+      if (written) written = links_of_stored(name);
+    } else {
+      const HttpResponse& r = *response;
+      prog.requests += static_cast<std::size_t>(std::max(1, r.attempts));
+      prog.bytes += r.bytes;
+      if (r.status == 304) {
+        ++prog.unchanged;
+        record.status = 200;
+        written = finish(name, std::move(record));
+        if (written) written = links_of_stored(name);
+      } else if (r.status == 200) {
+        const std::string hash = detail::sha256_hex(r.body);
+        const bool same = record.status == 200 && record.content_hash == hash;
+        record.status = 200;
+        record.etag = std::string(r.header("ETag"));
+        record.last_modified = std::string(r.header("Last-Modified"));
+        if (same) {
+          ++prog.unchanged;
+          written = finish(name, std::move(record));
+          if (written) written = links_of_stored(name);
+        } else {
+          auto packument = parse_packument(r.body);
+          if (!packument) {
+            Error error = std::move(packument).error();
+            error.with("package", name).with("url", backend::redact_url(req.url));
+            ++prog.failed;
+            record.error = error.to_string();
+            record.content_hash.clear();
+            report.failures.push_back({name, std::move(error)});
+            written = finish(name, std::move(record));
+          } else {
+            auto links = registry_detail::collect_links(*packument);
+            auto txn = batch.txn();
+            if (!txn) {
+              written = std::move(txn).error();
+            } else if (auto put = (*txn)->put_packument(*packument); !put) {
+              written = std::move(put).error();
+            } else if (auto m = (*txn)->put_meta(links_key(name), join_lines(links)); !m) {
+              written = std::move(m).error();
+            } else {
+              ++prog.changed;
+              changed_names.push_back(name);
+              record.content_hash = hash;
+              record.changed = now;
+              written = finish(name, std::move(record));
+              for (const auto& l : links) enqueue(l);
+            }
+          }
+        }
+      } else if (r.status == 404) {
+        ++prog.not_found;
+        report.missing.push_back(name);
+        const bool had = record.status == 200;
+        record.status = 404;
+        record.etag.clear();
+        record.last_modified.clear();
+        record.content_hash.clear();
+        auto txn = batch.txn();
+        if (!txn) {
+          written = std::move(txn).error();
+        } else {
+          if (had) {
+            written = (*txn)->delete_packument(name);
+            if (written) changed_names.push_back(name);
+          }
+          if (written) written = finish(name, std::move(record));
+        }
+      } else {
+        ++prog.failed;
+        const ErrorCode code = (r.status == 401 || r.status == 403) ? ErrorCode::kPermissionDenied
+                                                                     : ErrorCode::kUnavailable;
+        Error error = make_error(code,
+                                 "the registry answered HTTP " + std::to_string(r.status) + " for " + name,
+                                 code == ErrorCode::kUnavailable)
+                          .with("package", name)
+                          .with("url", backend::redact_url(req.url))
+                          .with("status", std::to_string(r.status));
+        record.status = r.status;
+        record.error = error.to_string();
+        report.failures.push_back({name, std::move(error)});
+        written = finish(name, std::move(record));
+        if (written) written = links_of_stored(name);
+      }
+    }
+    if (!written) fatal = std::move(written).error();
+    prog.queued = queue.size() + (in_flight_names.size() - prog.done);
+    tell();
+  };
+
+  if (!queue.empty()) {
+    auto ran = transport_->run(source, done, stop);
+    if (auto f = batch.flush(); !f && !fatal) fatal = std::move(f).error();
+    if (fatal) return std::move(*fatal);
+    if (!ran) {
+      if (ran.error().code == ErrorCode::kCancelled) {
+        return make_error(ErrorCode::kCancelled,
+                          "indexing cancelled after " + std::to_string(prog.done) +
+                              " packages; what was fetched is stored, run again to finish");
+      }
+      return std::move(ran).error();
+    }
+  }
+  if (stop.stop_requested()) {
+    return make_error(ErrorCode::kCancelled, "indexing cancelled; run again to finish");
+  }
+
+  // ---- Local sources -----------------------------------------------------
+  for (const auto& path : options.local_sources) {
+    auto manifest = registry_detail::read_local_manifest(path);
+    if (!manifest) return std::move(manifest).error();
+    auto existing = storage_->packument(manifest->name);
+    if (!existing) return std::move(existing).error();
+    Packument packument = *existing ? std::move(**existing) : Packument{};
+    registry_detail::merge_local_version(packument, std::move(*manifest), now);
+    auto txn = batch.txn();
+    if (!txn) return std::move(txn).error();
+    if (auto put = (*txn)->put_packument(packument); !put) return std::move(put).error();
+    SyncRecord record;
+    record.name = packument.name;
+    record.source = "local";
+    record.checked = now;
+    record.changed = now;
+    record.content_hash = detail::sha256_hex(to_json(packument));
+    if (auto put = (*txn)->put_sync_record(record); !put) return std::move(put).error();
+    if (auto f = batch.flush(); !f) return std::move(f).error();
+    changed_names.push_back(packument.name);
+    ++prog.changed;
+  }
+
+  // ---- Plugins -----------------------------------------------------------
+  prog.phase = "plugins";
+  tell();
+  bool rebuild = !changed_names.empty() || seeds_changed;
+  if (!rebuild) {
+    auto built = storage_->meta("plugins.built_at");
+    if (!built) return std::move(built).error();
+    auto when = *built ? parse_timestamp(**built) : std::nullopt;
+    rebuild = !when || now - *when >= kPluginRebuildAge || now < *when;
+  }
+  if (rebuild) {
+    auto names = storage_->package_names();
+    if (!names) return std::move(names).error();
+    std::vector<Packument> packuments;
+    packuments.reserve(names->size());
+    std::size_t versions = 0;
+    for (const auto& name : *names) {
+      auto p = storage_->packument(name);
+      if (!p) return std::move(p).error();
+      if (*p) {
+        versions += (*p)->versions.size();
+        packuments.push_back(std::move(**p));
+      }
+      if (stop.stop_requested()) return make_error(ErrorCode::kCancelled, "indexing cancelled; run again to finish");
+    }
+    std::vector<Release> releases;
+    auto release_versions = storage_->release_versions();
+    if (!release_versions) return std::move(release_versions).error();
+    for (const auto& v : *release_versions) {
+      auto r = storage_->release(v);
+      if (!r) return std::move(r).error();
+      if (*r) releases.push_back(std::move(**r));
+    }
+    auto directory = storage_->directory_entries();
+    if (!directory) return std::move(directory).error();
+    PluginInputs inputs;
+    inputs.packuments = &packuments;
+    inputs.directory = &*directory;
+    inputs.releases = &releases;
+    inputs.now = now;
+    inputs.downloads = &downloads;
+    const auto plugins = build_plugins(inputs);
+    auto txn = storage_->begin();
+    if (!txn) return std::move(txn).error();
+    if (auto put = (*txn)->replace_plugins(plugins); !put) return std::move(put).error();
+    const std::pair<const char*, std::string> stats[] = {
+        {"plugins.built_at", format_timestamp(now)},
+        {"stats.packages", std::to_string(packuments.size())},
+        {"stats.versions", std::to_string(versions)},
+        {"stats.plugins", std::to_string(plugins.size())},
+        {"stats.releases", std::to_string(releases.size())},
+        {"stats.directory_entries", std::to_string(directory->size())},
+    };
+    for (const auto& [key, value] : stats) {
+      if (auto m = (*txn)->put_meta(key, value); !m) return std::move(m).error();
+    }
+    if (auto c = (*txn)->commit(); !c) return std::move(c).error();
+  }
+  auto stat = [&](const char* key) -> Result<std::size_t> {
+    auto v = storage_->meta(key);
+    if (!v) return std::move(v).error();
+    return *v ? static_cast<std::size_t>(std::strtoull((*v)->c_str(), nullptr, 10)) : 0;
+  };
+  for (auto [field, key] : {std::pair{&report.packages, "stats.packages"}, std::pair{&report.versions, "stats.versions"},
+                            std::pair{&report.plugins, "stats.plugins"}, std::pair{&report.releases, "stats.releases"},
+                            std::pair{&report.directory_entries, "stats.directory_entries"}}) {
+    auto v = stat(key);
+    if (!v) return std::move(v).error();
+    *field = *v;
+  }
+  std::sort(report.missing.begin(), report.missing.end());
+  std::sort(report.failures.begin(), report.failures.end(),
+            [](const IndexFailure& a, const IndexFailure& b) { return a.package < b.package; });
+  prog.phase = "done";
+  prog.queued = 0;
+  report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  tell();
+  return report;
+}
+
+}  // namespace callboard
