@@ -63,5 +63,13 @@ int report_error(Context& ctx, const Error& error);
 // Subcommands (one file each).
 int run_semver(Context& ctx, std::span<const std::string> args);
 void print_semver_help(std::ostream& out);
+int run_index(Context& ctx, std::span<const std::string> args);
+void print_index_help(std::ostream& out);
+int run_search(Context& ctx, std::span<const std::string> args);
+void print_search_help(std::ostream& out);
+int run_info(Context& ctx, std::span<const std::string> args);
+void print_info_help(std::ostream& out);
+int run_releases(Context& ctx, std::span<const std::string> args);
+void print_releases_help(std::ostream& out);
 
 }  // namespace callboard::cli

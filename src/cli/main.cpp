@@ -27,6 +27,12 @@ namespace {
 constexpr std::array kCommands = {
     Command{"semver", "node-semver's command line: sort, filter by range, increment, coerce",
             &run_semver, &print_semver_help},
+    Command{"index", "index Backstage plugins from the configured npm registry", &run_index, &print_index_help},
+    Command{"search", "ranked full-text search over indexed plugins, with facets", &run_search,
+            &print_search_help},
+    Command{"info", "an indexed package or plugin: versions, metadata, score factors", &run_info,
+            &print_info_help},
+    Command{"releases", "list or import Backstage release manifests", &run_releases, &print_releases_help},
 };
 
 void print_main_help(std::ostream& out) {
