@@ -311,7 +311,7 @@ TEST_CASE("a response slower than the timeout fails that package only", "[integr
   CHECK(report->packages == kExpectedPackages.size() - 1);
 }
 
-TEST_CASE("a truncated body is retried; a body that stays truncated is a failure", "[integration]") {
+TEST_CASE("a truncated body is retried, and a body that stays truncated is a failure", "[integration]") {
   const auto& reg = LocalRegistry::get();
   reg.clear();
   reg.fault({{"package", "@backstage/core-plugin-api"}, {"mode", "truncate"}, {"times", 1}});
@@ -433,7 +433,17 @@ TEST_CASE("crash: kill -9 the indexer mid-run, run again: consistent and complet
   const std::vector<std::string> env = {"NPM_CONFIG_REGISTRY=" + reg.proxy};
   {
     ChildProcess child(argv, env);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+    // Kill as soon as the first batch is committed (the database is read
+    // while the indexer writes: WAL lets readers in).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!fs::exists(db.file())) continue;
+      auto storage = backend::open_storage(db.url());
+      if (!storage) continue;
+      auto names = (*storage)->package_names();
+      if (names && !names->empty()) break;
+    }
     child.kill(SIGKILL);
     CHECK(child.wait() == 128 + SIGKILL);
   }

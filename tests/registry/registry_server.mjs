@@ -235,6 +235,11 @@ function startProxy(upstream, onPublish) {
     if (apply && rule.mode === 'slow') await new Promise((r) => setTimeout(r, rule.ms));
     const headers = { ...req.headers, host: new URL(upstream).host };
     delete headers['accept-encoding'];
+    if (apply && (rule.mode === 'invalid-json' || rule.mode === 'truncate')) {
+      // These faults corrupt a body, so make sure there is one (no 304).
+      delete headers['if-none-match'];
+      delete headers['if-modified-since'];
+    }
     const up = http.request(new URL(req.url, upstream), { method: req.method, headers }, (upRes) => {
       const parts = [];
       upRes.on('data', (c) => parts.push(c));
