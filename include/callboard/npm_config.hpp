@@ -57,11 +57,16 @@ struct NpmConfig {
 
   /// The registry a package is fetched from: its scope's, else the default.
   [[nodiscard]] CALLBOARD_EXPORT std::string registry_for(std::string_view package_name) const;
-  /// The packument URL: registry + name with '/' escaped as %2f.
+  /// The packument URL: registry + name with '/' escaped as %2f; empty when
+  /// no registry applies.
   [[nodiscard]] CALLBOARD_EXPORT std::string packument_url(std::string_view package_name) const;
   /// The `Authorization` header value for a URL ("Bearer ..." or
-  /// "Basic ..."), matched by the longest nerf-dart prefix of the URL;
-  /// nullopt when none applies.
+  /// "Basic ..."), matched by the longest nerf-dart prefix of the URL
+  /// (npm-registry-fetch's walk: "//host/a/b", "//host/a/", "//host/a", ...);
+  /// a token wins over basic credentials, which need both username and
+  /// password. A URL on the host of a configured registry but outside its
+  /// path (a tarball) gets that registry's credentials, as npm does.
+  /// nullopt when none applies or the URL is not http(s).
   [[nodiscard]] CALLBOARD_EXPORT std::optional<std::string> authorization_for(std::string_view url) const;
   /// A description safe to print: registries and which prefixes have
   /// credentials ("token", "basic"), never the secrets.
@@ -82,11 +87,33 @@ struct NpmConfigOptions {
 };
 
 /// Loads the configuration. A malformed .npmrc line is an error naming the
-/// file and line; a missing file is not.
+/// file and line; a missing or unreadable file is skipped (as npm does); a
+/// file over max_file_bytes is kResourceExhausted.
+///
+/// Which files: the project `.npmrc` in npm's local prefix (workspace roots
+/// are not looked for), the user file (NPM_CONFIG_USERCONFIG, `userconfig`
+/// in the project file, else $HOME/.npmrc), the global file
+/// (`globalconfig`, else `<prefix>/etc/npmrc` with prefix from `prefix`,
+/// $PREFIX or the grandparent of the `node` found on PATH). npm's builtin
+/// `<npm>/npmrc` is not read. With the default `getenv` every npm_config_*
+/// variable is read (including `npm_config_@scope:registry`); a custom
+/// `getenv` cannot be listed, so only registry, https-proxy, proxy, noproxy,
+/// strict-ssl, cafile, user-agent, userconfig, globalconfig and prefix are
+/// looked up (as NPM_CONFIG_X and npm_config_x). `npm config get registry`
+/// (ask_npm) runs with the process environment, not `getenv`.
 CALLBOARD_EXPORT Result<NpmConfig> load_npm_config(const NpmConfigOptions& options = {});
 
 /// Applies one .npmrc text (later calls override earlier keys, as a layer
 /// closer to the user would). `origin` names the file in errors.
+///
+/// Parsed as npm's `ini` parser does (comments, quotes, sections ignored,
+/// `key[]=` lists ignored for these keys). Errors (kInvalidArgument, with
+/// `file`, `line`, `key`): a line starting with '=', a registry that is not
+/// an http(s) URL, strict-ssl not true/false, `_auth`/`_password` not
+/// base64, a registry-related key without '=', and an unset `${VAR}` in a
+/// key callboard uses (npm 11 would keep the literal `${VAR}`; `${VAR?}`
+/// means empty). Other keys are not checked. On error the lines before the
+/// bad one have been applied. Values are never quoted in errors.
 CALLBOARD_EXPORT Result<void> apply_npmrc(NpmConfig& config, std::string_view text, std::string_view origin,
                                           const std::function<std::optional<std::string>(std::string_view)>& getenv);
 

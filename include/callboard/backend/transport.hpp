@@ -43,7 +43,11 @@ struct HttpRequest {
   /// When set, the body is handed over in chunks as it arrives instead of
   /// being collected in HttpResponse::body; return false to abort the
   /// transfer (it then fails with kCancelled). Called only for the final
-  /// attempt's 2xx response; retried attempts are discarded first.
+  /// attempt's 2xx response; retried attempts are discarded first. Once the
+  /// sink has received a chunk the request is no longer retried: a later
+  /// failure (connection reset, timeout) completes it with a retryable
+  /// kUnavailable error and the caller decides. A sink that throws fails the
+  /// request with kInternal. Runs on the thread that called run().
   std::function<bool(std::string_view chunk)> sink;
   /// The caller's own bookkeeping, returned untouched.
   std::uint64_t tag = 0;
@@ -122,6 +126,21 @@ class CALLBOARD_EXPORT Transport {
   /// response. When `stop` is requested, transfers in flight are aborted and
   /// complete with kCancelled, no new request is taken, and run returns an
   /// error with kCancelled.
+  ///
+  /// Errors given to `done`: kInvalidArgument (a URL that is not http(s), a
+  /// header name or value that cannot be sent; no request is made),
+  /// kUnavailable (DNS, connection, TLS handshake, timeout, truncated body;
+  /// retryable = true), kResourceExhausted (max_response_bytes),
+  /// kFailedPrecondition (certificate rejected, more than 5 redirects),
+  /// kDataLoss (undecodable Content-Encoding), kCancelled. Each carries the
+  /// context `url` (without user info), `method` and `attempts`. Values of
+  /// Authorization, Proxy-Authorization and Cookie headers and the URL's
+  /// user info are never part of an error.
+  ///
+  /// Threads: source, completion and sinks run on the calling thread; one
+  /// run() at a time per transport (a concurrent or nested call returns
+  /// kFailedPrecondition). If the source or the completion throws, in-flight
+  /// requests are cancelled and run returns kInternal.
   virtual Result<void> run(const HttpRequestSource& next, const HttpCompletion& done,
                            std::stop_token stop = {}) noexcept = 0;
 
@@ -129,7 +148,14 @@ class CALLBOARD_EXPORT Transport {
   Result<HttpResponse> fetch(HttpRequest request, std::stop_token stop = {});
 };
 
-/// The libcurl transport.
+/// The libcurl transport. Connections, DNS answers and TLS sessions are
+/// kept by the transport object and reused across run() calls; HTTP/2
+/// multiplexing is used where the server offers it. The first call
+/// initialises libcurl for the process (curl_global_init under
+/// std::call_once, never undone); a host that also uses libcurl with a
+/// version before 7.84 should initialise it first. Starts no threads of its
+/// own (libcurl's threaded DNS resolver may use a short-lived one per lookup).
+/// Fails only when libcurl cannot be initialised.
 CALLBOARD_EXPORT Result<std::unique_ptr<Transport>> make_curl_transport(const TransportOptions& options = {});
 
 /// `https://user:pass@host/x` -> `https://host/x`: what may appear in an
