@@ -145,7 +145,9 @@ struct Manifest {
   std::map<std::string, std::string, std::less<>> engines;
 
   std::optional<BackstageMetadata> backstage;
-  /// Top-level `supported-versions` (RHDH and Janus-era packages).
+  /// Top-level `supported-versions` (RHDH and Janus-era packages); when
+  /// absent there, the same key inside `backstage` (where the community
+  /// fixtures carry it). Written back at the top level.
   std::optional<std::string> supported_versions;
 
   /// Inputs of Backstage's role detection for packages without metadata.
@@ -176,8 +178,9 @@ struct Packument {
   std::string description;
   /// "latest" -> "1.2.3".
   std::map<std::string, std::string, std::less<>> dist_tags;
-  /// Every version, sorted by semver precedence, ascending. Versions that are
-  /// not valid semver are dropped (npm refuses to publish them).
+  /// Every version, sorted by semver precedence, ascending (then build
+  /// metadata as compare_build orders it, then text, so the order is total).
+  /// Versions that are not valid semver are dropped (npm refuses to publish them).
   std::vector<Manifest> versions;
   Timestamp created{};
   Timestamp modified{};
@@ -324,6 +327,15 @@ struct AppProfile {
 
 // ---------------------------------------------------------------------------
 // Parsers. Each takes untrusted text and a name for error messages.
+//
+// Common error contract of the JSON parsers below (none throws):
+//  - the size bound is checked first: kResourceExhausted ("bytes", "limit");
+//  - invalid JSON (including invalid UTF-8 and data after the document):
+//    kInvalidArgument with "line", "column" (1-based, in bytes) and "offset";
+//  - nesting deeper than max_depth: kResourceExhausted with the same position;
+//  - a document of the wrong shape: kInvalidArgument with "pointer" (RFC 6901,
+//    "" for the top level) and, where known, "package".
+// A JSON object with a repeated key keeps the last value, as JSON.parse does.
 
 struct ParseLimits {
   std::size_t max_document_bytes = 64u << 20;  ///< packuments of huge packages reach ~30 MiB
@@ -332,11 +344,29 @@ struct ParseLimits {
 };
 
 /// A registry packument (the full document, or npm's abbreviated
-/// `application/vnd.npm.install-v1+json` form).
+/// `application/vnd.npm.install-v1+json` form, whose `modified` is top-level).
+/// Each `versions` entry is read as parse_manifest reads a package.json, with
+/// its key as `version`, the packument's name when it has none, and
+/// `published` from `time[version]`. Keys that are not canonical strict
+/// semver ("v1.0.0", "1.2") and entries that are not objects are dropped.
+/// `readme`, `users`, `_attachments` and other members nothing reads are
+/// checked for syntax but never allocated.
+/// Errors: besides the common ones, `/name` missing or not a string
+/// (kInvalidArgument); more than max_versions entries (kResourceExhausted,
+/// pointer "/versions").
 CALLBOARD_EXPORT Result<Packument> parse_packument(std::string_view json, const ParseLimits& limits = {});
-/// A package.json file.
+/// A package.json file. Tolerant the way npm is with real registry data: a
+/// member of an unexpected type is skipped, never an error (a `keywords`
+/// string is split on commas and whitespace, `license` objects and legacy
+/// `licenses` arrays are joined with " OR ", a `repository` string is its
+/// url, non-string dependency values drop that entry, `engines` arrays are
+/// ignored). Name and version may be absent (a workspace root). Only the
+/// common errors, and a top level that is not an object, fail.
+/// Also reads `_published` (ISO time), which to_json(Manifest) writes.
 CALLBOARD_EXPORT Result<Manifest> parse_manifest(std::string_view json, const ParseLimits& limits = {});
-/// A release manifest (`{"releaseVersion", "packages": [{name, version}]}`).
+/// A release manifest (`{"releaseVersion", "packages": [{name, version}]}`),
+/// read strictly: a missing or mistyped member is kInvalidArgument with its
+/// pointer ("/packages/3/version").
 CALLBOARD_EXPORT Result<Release> parse_release(std::string_view json, const ParseLimits& limits = {});
 /// A plugin-directory YAML file; `id` is the file's stem.
 CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry(std::string_view yaml, std::string_view id,
@@ -347,23 +377,61 @@ CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry(std::string_view y
 CALLBOARD_EXPORT Result<AppProfile> load_app_profile(const std::filesystem::path& root,
                                                      const ParseLimits& limits = {});
 
-/// Canonical JSON for the model (what the storage backends keep). Parsing the
-/// output with the matching parser gives back an equal value.
+/// Canonical JSON for the model (what the storage backends keep): compact,
+/// members in a fixed order, maps in key order, so equal values print the
+/// same bytes. Parsing the output with the matching parser gives back an
+/// equal value for every value a parser can produce. Values built by hand
+/// round-trip too unless they hold something no parser produces: a
+/// `deprecated` of "", both `role` and `unknown_role`, both `plugin_id` and
+/// `plugin_id_null`, an `export_features` subpath not starting with ".",
+/// packument versions that are not canonical semver, unsorted or repeated,
+/// times outside years 0000-9999 (the epoch means unknown and is omitted or
+/// null), non-finite doubles (printed as null), or bytes that are not UTF-8
+/// (printed as U+FFFD).
+///
+/// Shapes: a Packument as the registry serves it (`name`, `description`,
+/// `dist-tags`, `versions`, `time`); a Manifest as a package.json (plus
+/// `dist` and `_published`); a Release in the upstream manifest format.
 CALLBOARD_EXPORT std::string to_json(const Packument& packument);
 CALLBOARD_EXPORT std::string to_json(const Manifest& manifest);
 CALLBOARD_EXPORT std::string to_json(const Release& release);
+/// A Plugin as readable JSON (also the CLI's `info --json` output); every
+/// member is always present:
+///   {"id","declaredId","title","description","category","keywords":[...],
+///    "packages":[{"name","role","latestVersion"}],"modules":[...],
+///    "backendSystem","frontendSystem","supportedReleases":[...],
+///    "directory":{DirectoryEntry}|null,"lastPublished":ISO|null,"deprecated",
+///    "score":{"total","factors":[{"id","label","value","weight","detail"}]}}
+/// Roles and systems are their to_string names ("unknown" for kUnknown).
 CALLBOARD_EXPORT std::string to_json(const Plugin& plugin);
+/// Reads to_json(Plugin)'s shape strictly: absent or null members are
+/// defaults; a member of the wrong type, an unknown role or system name, or a
+/// malformed time is kInvalidArgument with its pointer ("/packages/0/role").
 CALLBOARD_EXPORT Result<Plugin> parse_plugin_json(std::string_view json, const ParseLimits& limits = {});
+/// A DirectoryEntry as JSON, every member always present:
+///   {"id","title","author","authorUrl","category","description",
+///    "documentation","iconUrl","npmPackageName","addedDate","status",
+///    "staleSince","tags":[...],"order":n|null,"snapshot":{"backstageVersion",
+///    "packages":[{"npmPackageName","latestVersion","backstageRole",
+///    "lastPublished":ISO|null,"dependencyNames":[...]}]}}
 CALLBOARD_EXPORT std::string to_json(const DirectoryEntry& entry);
+/// Reads to_json(DirectoryEntry)'s shape, strictly as parse_plugin_json does.
 CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry_json(std::string_view json,
                                                                    const ParseLimits& limits = {});
 
 // ---------------------------------------------------------------------------
 // Analysis of one manifest.
 
-/// The declared role, else Backstage's detectRoleFromPackage rules (scripts,
-/// name patterns, main/module/types with publishConfig preferred); kUnknown
-/// when nothing matches.
+/// The declared role, else Backstage's PackageRoles.detectRoleFromPackage
+/// rules, first match wins: `scripts.start` contains "app:serve" -> frontend;
+/// `scripts.build` contains "backend:bundle" -> backend; the name contains
+/// "plugin-" and "-backend-module-" -> backend-plugin-module; "plugin-" and
+/// "-module-" -> frontend-plugin-module; start contains "plugin:serve" ->
+/// frontend-plugin; "backend:dev" -> backend-plugin; then with main, module
+/// and types (each its publishConfig value when non-empty): types+main+module
+/// -> common-library; types+(module or main ending ".esm.js") -> web-library;
+/// types+main -> node-library; main without types -> cli. kUnknown when
+/// nothing matches (an unknown declared role also falls through to detection).
 CALLBOARD_EXPORT PackageRole detect_role(const Manifest& manifest) noexcept;
 
 struct PluginSystems {
@@ -371,9 +439,27 @@ struct PluginSystems {
   PluginSystem frontend = PluginSystem::kNotApplicable;
   friend bool operator==(const PluginSystems&, const PluginSystems&) = default;
 };
-/// Legacy / new / transitional backend and frontend system, from
-/// dependencies (backend-common, backend-plugin-api, core-plugin-api,
-/// frontend-plugin-api, core-compat-api), `backstage.features` and exports.
+/// Legacy / new / transitional backend and frontend system, from metadata
+/// only. "Depends on" means `dependencies` or `peerDependencies` (RHDH's
+/// dynamic export moves @backstage/* to peers), never devDependencies. A
+/// feature is declared by `backstage.features` or by an exports `backstage`
+/// condition (export_features).
+///
+/// Backend, for roles backend-plugin, backend-plugin-module and backend
+/// (declared or detected), else kNotApplicable. new deps: backend-plugin-api,
+/// backend-defaults; legacy deps: backend-common, backend-tasks; feature:
+/// "@backstage/BackendFeature".
+/// Frontend, for roles frontend-plugin, frontend-plugin-module and frontend,
+/// else kNotApplicable. new deps: frontend-plugin-api, frontend-defaults;
+/// legacy deps: core-plugin-api, core-app-api; compat dep: core-compat-api;
+/// features: "@backstage/FrontendPlugin", "FrontendModule",
+/// "FrontendFeatureLoader".
+/// Then, first match wins:
+///  1. the feature on "." -> kTransitional with a legacy or compat dep, else kNew;
+///  2. the feature only on another subpath ("./alpha"), or a compat dep -> kTransitional;
+///  3. new and legacy deps -> kTransitional;
+///  4. new deps -> kNew;
+///  5. otherwise (legacy deps, or no signal at all: pre-metadata packages) -> kLegacy.
 CALLBOARD_EXPORT PluginSystems classify_plugin_systems(const Manifest& manifest) noexcept;
 
 }  // namespace callboard

@@ -1,0 +1,43 @@
+// Fuzz target: parse_package_lock (Boost.JSON underneath), lockfileVersion 1-3.
+//
+// Properties: never crashes, leaks or hangs; packages are sorted by
+// (name, version), unique, with non-empty names and valid semver versions; a
+// refusal is kInvalidArgument or kResourceExhausted and names the file.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "callboard/model.hpp"
+#include "callboard/semver.hpp"
+#include "fuzz_check.hpp"
+#include "model/lockfile.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  callboard::fuzz::g_current_input = text;
+
+  auto locked = callboard::model_detail::parse_package_lock(text, "package-lock.json");
+  if (!locked) {
+    const callboard::Error& e = locked.error();
+    CALLBOARD_FUZZ_CHECK("npm-error-code",
+                         e.code == callboard::ErrorCode::kInvalidArgument ||
+                             e.code == callboard::ErrorCode::kResourceExhausted,
+                         e.to_string());
+    CALLBOARD_FUZZ_CHECK("npm-error-file", e.detail("file") == "package-lock.json", e.to_string());
+    return 0;
+  }
+  const auto& packages = *locked;
+  for (std::size_t i = 0; i < packages.size(); ++i) {
+    const auto& p = packages[i];
+    CALLBOARD_FUZZ_CHECK("npm-name", !p.name.empty(), p.version);
+    CALLBOARD_FUZZ_CHECK("npm-version", callboard::semver::Version::parse(p.version).ok(), p.name + "@" + p.version);
+    if (i > 0) {
+      const auto& q = packages[i - 1];
+      CALLBOARD_FUZZ_CHECK("npm-sorted-unique", q.name < p.name || (q.name == p.name && q.version < p.version),
+                           q.name + "@" + q.version + " then " + p.name + "@" + p.version);
+    }
+  }
+  return 0;
+}

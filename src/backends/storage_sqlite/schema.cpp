@@ -1,0 +1,131 @@
+#include "backends/storage_sqlite/schema.hpp"
+
+#include <array>
+
+namespace callboard::backend::detail::sqlite_schema {
+
+namespace {
+
+// Model values are stored as their canonical JSON (callboard/model.hpp
+// to_json, read back with the matching parser); the other columns exist for
+// lookups, filters and ad-hoc SQL. Plugins get an integer key (`pkey`,
+// assigned in id order by replace_plugins) that the side tables and the
+// full-text index use.
+//
+// plugin_tokens holds each plugin's searchable columns as the tokens
+// src/backends/search_common.cpp produces, joined by spaces; plugin_search
+// is an FTS5 index over it (external content, rowid = plugins.pkey) whose
+// `ascii` tokenizer splits those texts back into exactly the same tokens.
+// The backend also builds its in-memory index for broad queries from
+// plugin_tokens.
+constexpr std::string_view kSchema1 = R"sql(
+CREATE TABLE schema_migrations (
+  version     INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at  TEXT NOT NULL
+);
+
+CREATE TABLE internal_state (
+  key   TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+INSERT INTO internal_state(key, value) VALUES ('plugins.generation', 0);
+
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE packuments (
+  name          TEXT PRIMARY KEY,
+  json          TEXT NOT NULL,
+  latest        TEXT NOT NULL,
+  modified      INTEGER NOT NULL,
+  version_count INTEGER NOT NULL
+);
+
+CREATE TABLE sync (
+  name          TEXT PRIMARY KEY,
+  source        TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  etag          TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  content_hash  TEXT NOT NULL,
+  checked       INTEGER NOT NULL,
+  changed       INTEGER NOT NULL,
+  error         TEXT NOT NULL
+);
+
+CREATE TABLE plugins (
+  pkey            INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  json            TEXT NOT NULL,
+  title           TEXT NOT NULL,
+  category        TEXT NOT NULL,
+  category_key    TEXT NOT NULL,
+  backend_system  TEXT NOT NULL,
+  frontend_system TEXT NOT NULL,
+  deprecated      INTEGER NOT NULL,
+  score           REAL NOT NULL,
+  last_published  INTEGER NOT NULL
+);
+CREATE INDEX plugins_category ON plugins(category_key);
+
+CREATE TABLE plugin_roles (
+  pkey INTEGER NOT NULL REFERENCES plugins(pkey) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  PRIMARY KEY (pkey, role)
+) WITHOUT ROWID;
+CREATE INDEX plugin_roles_role ON plugin_roles(role);
+
+CREATE TABLE plugin_releases (
+  pkey    INTEGER NOT NULL REFERENCES plugins(pkey) ON DELETE CASCADE,
+  release TEXT NOT NULL,
+  PRIMARY KEY (pkey, release)
+) WITHOUT ROWID;
+CREATE INDEX plugin_releases_release ON plugin_releases(release);
+
+CREATE TABLE plugin_packages (
+  package TEXT PRIMARY KEY,
+  pkey    INTEGER NOT NULL REFERENCES plugins(pkey) ON DELETE CASCADE,
+  kind    TEXT NOT NULL CHECK (kind IN ('package', 'module'))
+);
+CREATE INDEX plugin_packages_pkey ON plugin_packages(pkey);
+
+CREATE TABLE releases (
+  version  TEXT PRIMARY KEY,
+  json     TEXT NOT NULL,
+  sort_key TEXT NOT NULL
+);
+
+CREATE TABLE directory (
+  id   TEXT PRIMARY KEY,
+  json TEXT NOT NULL
+);
+
+CREATE TABLE plugin_tokens (
+  pkey        INTEGER PRIMARY KEY REFERENCES plugins(pkey) ON DELETE CASCADE,
+  names       TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL,
+  keywords    TEXT NOT NULL,
+  modules     TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE plugin_search USING fts5(
+  names, title, description, keywords, modules,
+  content = 'plugin_tokens', content_rowid = 'pkey', tokenize = 'ascii', prefix = '2 3'
+);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "initial schema: packuments, sync, plugins + FTS5, releases, directory, meta", kSchema1},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() noexcept { return kMigrations; }
+
+int current_version() noexcept { return kMigrations.back().version; }
+
+}  // namespace callboard::backend::detail::sqlite_schema

@@ -1,0 +1,198 @@
+#pragma once
+// Private helpers shared by the model's JSON codecs: a bounded parse into a
+// Boost.JSON DOM (with exact doubles and subtrees the caller never reads left
+// out), JSON pointers, a compact writer, and the internal readers/writers the
+// public parse_* / to_json functions are built from.
+//
+// Nothing here is part of the public API; Boost types stay in src/.
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "callboard/error.hpp"
+#include "callboard/model.hpp"
+
+namespace callboard::model_detail {
+
+namespace json = boost::json;
+
+/// Which object members a parse leaves out of the DOM (they are still
+/// checked for syntax, but never allocated): a skipped member's value is
+/// stored as null.
+enum class SkipProfile : std::uint8_t {
+  kNone,       ///< keep everything (our own documents)
+  kManifest,   ///< a package.json: fields no callboard code reads
+  kPackument,  ///< a packument: top-level readme/users/_attachments, and the
+               ///< manifest fields above inside each `versions` entry
+};
+
+/// Parses `text` into a DOM allocated from `storage`. Checks, in order: the
+/// size bound (kResourceExhausted), syntax (kInvalidArgument with "line",
+/// "column", "offset"), the depth bound (kResourceExhausted). Doubles are
+/// converted exactly (std::from_chars on the number's text), so values the
+/// writer printed read back bit for bit. `what` names the document in
+/// messages ("packument", "package.json"). Never throws.
+Result<json::value> parse_document(std::string_view text, const ParseLimits& limits,
+                                   std::string_view what, SkipProfile skip,
+                                   const json::storage_ptr& storage);
+
+/// `base` + "/" + `token`, with `~` and `/` escaped as RFC 6901 says.
+std::string pointer_append(std::string_view base, std::string_view token);
+
+/// kInvalidArgument "<what>: <message>" with context "pointer".
+Error pointer_error(std::string_view what, std::string_view pointer, std::string message);
+
+/// The string a value holds, or nullopt for any other kind.
+inline std::optional<std::string_view> string_of(const json::value& v) noexcept {
+  if (const auto* s = v.if_string()) return std::string_view(s->data(), s->size());
+  return std::nullopt;
+}
+inline std::string_view key_of(const json::key_value_pair& kv) noexcept {
+  const auto k = kv.key();
+  return {k.data(), k.size()};
+}
+
+/// A compact JSON writer. Keys are written in the order the caller gives
+/// them; callers write maps in map order, so the output is canonical.
+/// Strings are escaped minimally (quote, backslash, control characters);
+/// bytes that are not valid UTF-8 become U+FFFD so the output is always
+/// valid JSON.
+class Writer {
+ public:
+  Writer() { out_.reserve(256); }
+  void begin_object() {
+    separator();
+    out_.push_back('{');
+    pending_comma_ = false;
+  }
+  void end_object() {
+    out_.push_back('}');
+    pending_comma_ = true;
+  }
+  void begin_array() {
+    separator();
+    out_.push_back('[');
+    pending_comma_ = false;
+  }
+  void end_array() {
+    out_.push_back(']');
+    pending_comma_ = true;
+  }
+  void key(std::string_view k) {
+    separator();
+    append_string(k);
+    out_.push_back(':');
+    pending_comma_ = false;
+  }
+  void string(std::string_view s) {
+    separator();
+    append_string(s);
+    pending_comma_ = true;
+  }
+  void boolean(bool b) {
+    separator();
+    out_ += b ? "true" : "false";
+    pending_comma_ = true;
+  }
+  void null() {
+    separator();
+    out_ += "null";
+    pending_comma_ = true;
+  }
+  void uint(std::uint64_t v);
+  void int64(std::int64_t v);
+  /// Shortest text that reads back as the same double; null for NaN/inf.
+  void number(double v);
+  /// ISO string, or null for the epoch ("unknown").
+  void timestamp_or_null(Timestamp t);
+
+  /// Key + string, only when `s` is not empty.
+  void field_nonempty(std::string_view k, std::string_view s) {
+    if (!s.empty()) {
+      key(k);
+      string(s);
+    }
+  }
+  void field(std::string_view k, std::string_view s) {
+    key(k);
+    string(s);
+  }
+
+  std::string take() { return std::move(out_); }
+  std::string& buffer() { return out_; }
+
+ private:
+  void separator() {
+    if (pending_comma_) out_.push_back(',');
+  }
+  void append_string(std::string_view s);
+
+  std::string out_;
+  bool pending_comma_ = false;
+};
+
+/// Strict typed access to our own documents (plugin and directory JSON): an
+/// absent or null member keeps the default; a member of the wrong type
+/// records an error naming its pointer (the first error wins) and returns
+/// false. Check `error` after reading.
+class StrictObject {
+ public:
+  StrictObject(const json::object& object, std::string pointer, std::string_view what,
+               std::optional<Error>& error)
+      : object_(object), pointer_(std::move(pointer)), what_(what), error_(error) {}
+
+  bool get(std::string_view key, std::string& out);
+  bool get(std::string_view key, bool& out);
+  bool get(std::string_view key, double& out);
+  bool get(std::string_view key, std::optional<std::int64_t>& out);
+  bool get(std::string_view key, Timestamp& out);
+  bool get(std::string_view key, std::vector<std::string>& out);
+  /// The member as an object/array; nullptr when absent, null, or mistyped
+  /// (the last also records an error).
+  const json::object* object(std::string_view key);
+  const json::array* array(std::string_view key);
+  /// The pointer of a member of this object.
+  [[nodiscard]] std::string pointer(std::string_view key) const {
+    return pointer_append(pointer_, key);
+  }
+  /// Records an error at `pointer` unless one is already recorded; returns false.
+  bool fail(const std::string& pointer, std::string message);
+
+ private:
+  /// The member, or nullptr when absent or null.
+  const json::value* member(std::string_view key) const;
+
+  const json::object& object_;
+  std::string pointer_;
+  std::string_view what_;
+  std::optional<Error>& error_;
+};
+
+// ---------------------------------------------------------------------------
+// Internal codecs reused across documents.
+
+/// Reads one manifest object (a package.json, or a packument's version
+/// entry). Tolerant: wrong-typed optional fields are skipped. With
+/// `read_published` false the `_published` member is ignored (a packument's
+/// `time` map is the authority there).
+/// Fills `out`, which must be default-constructed (filled in place so a
+/// packument's thousands of entries are not moved once more).
+void read_manifest(const json::object& object, bool read_published, Manifest& out);
+/// Writes a manifest as an object; `with_published` adds `_published`.
+void write_manifest(Writer& w, const Manifest& manifest, bool with_published);
+
+/// Writes a directory entry object (the shape parse_directory_entry_json reads).
+void write_directory_entry(Writer& w, const DirectoryEntry& entry);
+/// Reads a directory entry object; errors (pointers under `base`) go to `error`.
+DirectoryEntry read_directory_entry(const json::object& object, const std::string& base,
+                                    std::string_view what, std::optional<Error>& error);
+
+}  // namespace callboard::model_detail
