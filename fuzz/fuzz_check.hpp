@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Shared helpers for the semver fuzz targets: a CHECK that reports the
+/// Shared helpers for the fuzz targets: a CHECK that reports the
 /// property and the input before aborting (libFuzzer then saves the input as a
 /// crash artifact), and the properties both targets assert about versions.
 ///
@@ -23,7 +23,7 @@ inline std::string_view g_current_input;
 
 [[noreturn]] inline void check_failed(const char* property, const char* file, int line,
                                       const std::string& detail) {
-  std::fprintf(stderr, "\n==== semver fuzz property failed: %s (%s:%d)\n", property, file, line);
+  std::fprintf(stderr, "\n==== fuzz property failed: %s (%s:%d)\n", property, file, line);
   std::fprintf(stderr, "input (%zu bytes): \"", g_current_input.size());
   for (const char ch : g_current_input) {
     const auto c = static_cast<unsigned char>(ch);

@@ -11,7 +11,7 @@ namespace {
 
 // Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's
 // days_from_civil), valid for every year we accept (0..9999).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
   y -= m <= 2 ? 1 : 0;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -67,8 +67,8 @@ bool expect(std::string_view text, std::size_t& pos, char c) noexcept {
 
 constexpr std::int64_t kMsPerDay = 86'400'000;
 // 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: what four-digit years hold.
-const std::int64_t kMinMs = days_from_civil(0, 1, 1) * kMsPerDay;
-const std::int64_t kMaxMs = (days_from_civil(9999, 12, 31) + 1) * kMsPerDay - 1;
+constexpr std::int64_t kMinMs = days_from_civil(0, 1, 1) * kMsPerDay;
+constexpr std::int64_t kMaxMs = (days_from_civil(9999, 12, 31) + 1) * kMsPerDay - 1;
 
 }  // namespace
 

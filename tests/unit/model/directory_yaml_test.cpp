@@ -172,7 +172,7 @@ TEST_CASE("quoting styles, block scalars, order, status", "[model][directory]") 
   CHECK(load("sentry").npm_package_name.empty());
 }
 
-TEST_CASE("scalars keep their text; unknown keys and nulls are tolerated", "[model][directory]") {
+TEST_CASE("scalars keep their text, unknown keys and nulls are tolerated", "[model][directory]") {
   auto e = parse_directory_entry(
       "title: \"  Padded  \"\n"
       "author: ~\n"

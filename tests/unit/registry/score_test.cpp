@@ -184,7 +184,7 @@ TEST_CASE("metadata completeness averages over packages", "[registry][score]") {
         "6.5 of 7 metadata fields on average (most often missing: keywords)");
 }
 
-TEST_CASE("new backend system; left out for frontend-only plugins", "[registry][score]") {
+TEST_CASE("new backend system, left out for frontend-only plugins", "[registry][score]") {
   Case c;
   c.packuments = {complete("@acme/plugin-x")};
   const Score frontend_only = c.score();

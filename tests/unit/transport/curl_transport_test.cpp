@@ -572,7 +572,7 @@ TEST_CASE("Authorization and Cookie values never appear in errors", "[transport]
   }
 }
 
-TEST_CASE("requests carry method, headers, body and user agent; redirects are followed",
+TEST_CASE("requests carry method, headers, body and user agent, redirects are followed",
           "[transport]") {
   REQUIRE_SERVER(server);
   TransportOptions o = fast_options();
