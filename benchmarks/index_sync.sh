@@ -15,7 +15,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 mirror=1
-concurrency=16
+concurrency=32
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --skip-mirror) mirror=0 ;;
