@@ -184,6 +184,14 @@ class CALLBOARD_EXPORT Registry {
   /// Imports every release manifest (`<version>.json` or
   /// `<version>/manifest.json`) from a folder. Returns how many.
   Result<std::size_t> import_releases(const std::filesystem::path& folder);
+  /// Fetches one release manifest (versions.backstage.io's
+  /// `v1/releases/<version>/manifest.json` format) from an http(s) URL
+  /// through the transport and stores it. Returns its release version.
+  /// Errors: kFailedPrecondition without a transport, kNotFound for a 404,
+  /// kUnavailable for other statuses and network failures, the parser's
+  /// error (with `url`) for a body that is not a release manifest; bodies
+  /// over 8 MiB are refused.
+  Result<std::string> import_release_url(std::string_view url, std::stop_token stop = {});
   /// Imports every directory YAML file from a folder.
   Result<std::size_t> import_directory(const std::filesystem::path& folder);
 

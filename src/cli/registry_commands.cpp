@@ -676,11 +676,12 @@ int run_info(Context& ctx, std::span<const std::string> raw) {
 
 void print_releases_help(std::ostream& out) {
   out << "Usage: callboard releases list [--db URL]\n"
-         "       callboard releases import <folder> [--db URL]\n"
+         "       callboard releases import <folder|url> [--db URL]\n"
          "\n"
          "Backstage release manifests (versions.backstage.io format). `import` reads every\n"
          "<version>.json or <version>/manifest.json in a folder, e.g. a checkout of\n"
-         "backstage/versions' v1/releases.\n";
+         "backstage/versions' v1/releases, or fetches one manifest from an http(s) URL\n"
+         "(v1/releases/<version>/manifest.json).\n";
 }
 
 int run_releases(Context& ctx, std::span<const std::string> raw) {
@@ -690,12 +691,28 @@ int run_releases(Context& ctx, std::span<const std::string> raw) {
     return 0;
   }
   if (!args.error.empty()) return usage_error(ctx, "releases", args.error);
-  if (args.positional.empty()) return usage_error(ctx, "releases", "expected 'list' or 'import <folder>'");
+  if (args.positional.empty()) return usage_error(ctx, "releases", "expected 'list' or 'import <folder|url>'");
   auto storage = open_db(args);
   if (!storage) return report_error(ctx, storage.error());
   const std::string& sub = args.positional[0];
   if (sub == "import") {
-    if (args.positional.size() != 2) return usage_error(ctx, "releases", "'import' takes one folder");
+    if (args.positional.size() != 2) return usage_error(ctx, "releases", "'import' takes one folder or URL");
+    const std::string& from = args.positional[1];
+    if (from.starts_with("http://") || from.starts_with("https://")) {
+      auto registry = open_registry(args, 1);
+      if (!registry) return report_error(ctx, registry.error());
+      auto version = registry->import_release_url(from);
+      if (!version) return report_error(ctx, version.error());
+      if (ctx.json) {
+        std::string doc = R"({"imported":1,"versions":[)";
+        append_json_string(doc, *version);
+        ctx.out << doc << "]}\n";
+      } else {
+        ctx.out << "Imported the release manifest of Backstage " << *version << " from "
+                << backend::redact_url(from) << '\n';
+      }
+      return 0;
+    }
     Registry registry(*storage, nullptr, NpmConfig{});
     auto n = registry.import_releases(args.positional[1]);
     if (!n) return report_error(ctx, n.error());

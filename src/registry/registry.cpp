@@ -200,6 +200,21 @@ std::filesystem::path default_data_dir() {
   return {};
 }
 
+namespace {
+
+constexpr std::size_t kMaxReleaseUrlBytes = 8u << 20;
+
+Result<void> store_releases(backend::Storage& storage, const std::vector<Release>& releases) {
+  auto txn = storage.begin();
+  if (!txn) return std::move(txn).error();
+  for (const auto& r : releases) {
+    if (auto put = (*txn)->put_release(r); !put) return std::move(put).error();
+  }
+  return (*txn)->commit();
+}
+
+}  // namespace
+
 Registry::Registry(std::shared_ptr<backend::Storage> storage, std::shared_ptr<backend::Transport> transport,
                    NpmConfig npm)
     : storage_(std::move(storage)), transport_(std::move(transport)), npm_(std::move(npm)) {}
@@ -225,13 +240,36 @@ Result<std::size_t> Registry::import_releases(const std::filesystem::path& folde
     if (!release) return std::move(release).error().with("file", file.string());
     releases.push_back(std::move(*release));
   }
-  auto txn = storage_->begin();
-  if (!txn) return std::move(txn).error();
-  for (const auto& r : releases) {
-    if (auto put = (*txn)->put_release(r); !put) return std::move(put).error();
-  }
-  if (auto c = (*txn)->commit(); !c) return std::move(c).error();
+  if (auto stored = store_releases(*storage_, releases); !stored) return std::move(stored).error();
   return releases.size();
+}
+
+Result<std::string> Registry::import_release_url(std::string_view url, std::stop_token stop) {
+  if (!transport_) {
+    return make_error(ErrorCode::kFailedPrecondition, "importing a release from a URL needs a transport");
+  }
+  if (!url.starts_with("https://") && !url.starts_with("http://")) {
+    return make_error(ErrorCode::kInvalidArgument, "not an http(s) URL").with("url", backend::redact_url(url));
+  }
+  backend::HttpRequest request;
+  request.url = std::string(url);
+  request.headers.emplace_back("Accept", "application/json");
+  request.max_response_bytes = kMaxReleaseUrlBytes;
+  auto response = transport_->fetch(std::move(request), stop);
+  if (!response) return std::move(response).error();
+  const std::string shown = backend::redact_url(url);
+  if (response->status == 404) {
+    return make_error(ErrorCode::kNotFound, "no release manifest at this URL (404)").with("url", shown);
+  }
+  if (response->status != 200) {
+    return make_error(ErrorCode::kUnavailable, "the server answered " + std::to_string(response->status))
+        .with("url", shown);
+  }
+  auto release = parse_release(response->body);
+  if (!release) return std::move(release).error().with("url", shown);
+  std::string version = release->version;
+  if (auto stored = store_releases(*storage_, {std::move(*release)}); !stored) return std::move(stored).error();
+  return version;
 }
 
 Result<std::size_t> Registry::import_directory(const std::filesystem::path& folder) {

@@ -19,6 +19,7 @@
 //   /last-modified                      Last-Modified fixed; If-Modified-Since equal or later -> 304
 //   /big[size=N&chunked=1]              N bytes ('a'..'z' repeating), with Content-Length unless chunked
 //   /echo                               JSON {method, url, headers, body, remote_port}
+//   /body[text=T&status=C]              answers C (default 200) with the JSON body T
 //   /redirect[n=K&to=/path]             K redirects (302), then to `to` (default /status/200)
 //   /stats                              JSON {current, max_concurrent, requests}
 //   /stats/reset                        zeroes max_concurrent and requests
@@ -159,6 +160,9 @@ function handle(req, res, url, body) {
       }
       return;
     }
+    case 'body':
+      send(res, num('status', 200), q.get('text') ?? '', { 'Content-Type': 'application/json' });
+      return;
     case 'echo':
       send(res, 200, JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body,
                                        remote_port: req.socket.remotePort }), {
