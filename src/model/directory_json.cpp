@@ -91,26 +91,16 @@ DirectoryEntry read_directory_entry(const json::object& object, const std::strin
   if (const auto* snapshot = r.object("snapshot")) {
     StrictObject s(*snapshot, r.pointer("snapshot"), what, error);
     s.get("backstageVersion", e.snapshot_backstage_version);
-    if (const auto* packages = s.array("packages")) {
-      const std::string at = s.pointer("packages");
-      e.snapshot_packages.reserve(packages->size());
-      for (std::size_t i = 0; i < packages->size(); ++i) {
-        const std::string item = at + "/" + std::to_string(i);
-        const auto* obj = (*packages)[i].if_object();
-        if (obj == nullptr) {
-          s.fail(item, "expected an object");
-          break;
-        }
-        DirectorySnapshotPackage p;
-        StrictObject pr(*obj, item, what, error);
-        pr.get("npmPackageName", p.npm_package_name);
-        pr.get("latestVersion", p.latest_version);
-        pr.get("backstageRole", p.backstage_role);
-        pr.get("lastPublished", p.last_published);
-        pr.get("dependencyNames", p.dependency_names);
-        e.snapshot_packages.push_back(std::move(p));
-      }
-    }
+    s.each_object("packages", [&](StrictObject& pr) {
+      DirectorySnapshotPackage p;
+      pr.get("npmPackageName", p.npm_package_name);
+      pr.get("latestVersion", p.latest_version);
+      pr.get("backstageRole", p.backstage_role);
+      pr.get("lastPublished", p.last_published);
+      pr.get("dependencyNames", p.dependency_names);
+      e.snapshot_packages.push_back(std::move(p));
+      return true;
+    });
   }
   return e;
 }

@@ -166,6 +166,26 @@ class StrictObject {
   /// Records an error at `pointer` unless one is already recorded; returns false.
   bool fail(const std::string& pointer, std::string message);
 
+  /// Calls `read(StrictObject& element)` for each element of the array
+  /// member `key`, in order; stops at the first element that is not an
+  /// object (recording an error) or once `read` returns false.
+  template <class Read>
+  void each_object(std::string_view key, Read&& read) {
+    const json::array* arr = array(key);
+    if (arr == nullptr) return;
+    const std::string at = pointer(key);
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const std::string item = at + "/" + std::to_string(i);
+      const auto* obj = (*arr)[i].if_object();
+      if (obj == nullptr) {
+        fail(item, "expected an object");
+        return;
+      }
+      StrictObject element(*obj, item, what_, error_);
+      if (!read(element)) return;
+    }
+  }
+
  private:
   /// The member, or nullptr when absent or null.
   const json::value* member(std::string_view key) const;

@@ -43,35 +43,21 @@ void write_packages(Writer& w, std::string_view key, const std::vector<PluginPac
   w.end_array();
 }
 
-void read_packages(StrictObject& r, std::string_view key, std::vector<PluginPackage>& out,
-                   std::optional<Error>& error) {
-  const auto* arr = r.array(key);
-  if (arr == nullptr) return;
-  const std::string at = r.pointer(key);
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const std::string item = at + "/" + std::to_string(i);
-    const auto* obj = (*arr)[i].if_object();
-    if (obj == nullptr) {
-      r.fail(item, "expected an object");
-      return;
-    }
+void read_packages(StrictObject& r, std::string_view key, std::vector<PluginPackage>& out) {
+  r.each_object(key, [&](StrictObject& pr) {
     PluginPackage p;
-    StrictObject pr(*obj, item, kWhat, error);
     pr.get("name", p.name);
     std::string role;
     pr.get("role", role);
     if (!role.empty() && role != "unknown") {
       const auto parsed = parse_package_role(role);
-      if (!parsed) {
-        pr.fail(pr.pointer("role"), "unknown package role \"" + role + "\"");
-        return;
-      }
+      if (!parsed) return pr.fail(pr.pointer("role"), "unknown package role \"" + role + "\"");
       p.role = *parsed;
     }
     pr.get("latestVersion", p.latest_version);
     out.push_back(std::move(p));
-  }
+    return true;
+  });
 }
 
 void read_system(StrictObject& r, std::string_view key, PluginSystem& out) {
@@ -152,8 +138,8 @@ Result<Plugin> parse_plugin_json(std::string_view json_text, const ParseLimits& 
     r.get("description", plugin.description);
     r.get("category", plugin.category);
     r.get("keywords", plugin.keywords);
-    read_packages(r, "packages", plugin.packages, error);
-    read_packages(r, "modules", plugin.modules, error);
+    read_packages(r, "packages", plugin.packages);
+    read_packages(r, "modules", plugin.modules);
     read_system(r, "backendSystem", plugin.backend_system);
     read_system(r, "frontendSystem", plugin.frontend_system);
     r.get("supportedReleases", plugin.supported_releases);
@@ -165,25 +151,16 @@ Result<Plugin> parse_plugin_json(std::string_view json_text, const ParseLimits& 
     if (const auto* score = r.object("score")) {
       StrictObject s(*score, r.pointer("score"), kWhat, error);
       s.get("total", plugin.score.total);
-      if (const auto* factors = s.array("factors")) {
-        const std::string at = s.pointer("factors");
-        for (std::size_t i = 0; i < factors->size(); ++i) {
-          const std::string item = at + "/" + std::to_string(i);
-          const auto* obj = (*factors)[i].if_object();
-          if (obj == nullptr) {
-            s.fail(item, "expected an object");
-            break;
-          }
-          ScoreFactor f;
-          StrictObject fr(*obj, item, kWhat, error);
-          fr.get("id", f.id);
-          fr.get("label", f.label);
-          fr.get("value", f.value);
-          fr.get("weight", f.weight);
-          fr.get("detail", f.detail);
-          plugin.score.factors.push_back(std::move(f));
-        }
-      }
+      s.each_object("factors", [&](StrictObject& fr) {
+        ScoreFactor f;
+        fr.get("id", f.id);
+        fr.get("label", f.label);
+        fr.get("value", f.value);
+        fr.get("weight", f.weight);
+        fr.get("detail", f.detail);
+        plugin.score.factors.push_back(std::move(f));
+        return true;
+      });
     }
     if (error) return std::move(*error).with("plugin", plugin.id);
     return plugin;

@@ -8,12 +8,34 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <stdexcept>
 
 extern char** environ;
 
 namespace callboard::test {
+
+bool executable_available(const std::string& name_or_path) {
+  if (name_or_path.find('/') != std::string::npos) return ::access(name_or_path.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::string_view rest(path);
+  while (true) {
+    const auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (dir.empty()) dir = ".";
+    if (::access((dir + "/" + name_or_path).c_str(), X_OK) == 0) return true;
+    if (colon == std::string_view::npos) return false;
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+std::string node_command() {
+  const char* node = std::getenv("CALLBOARD_NODE");
+  return node != nullptr && *node != '\0' ? node : "node";
+}
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                            bool stderr_to_stdout) {

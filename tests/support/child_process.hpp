@@ -38,6 +38,13 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
+/// True when `name_or_path` can be run: a path (it holds '/') that is
+/// executable, or a name found executable in a PATH directory.
+bool executable_available(const std::string& name_or_path);
+
+/// The node to run test servers and oracles with: $CALLBOARD_NODE, or "node".
+std::string node_command();
+
 /// Runs a command to completion; returns {exit status, stdout}.
 std::pair<int, std::string> run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 

@@ -1,5 +1,7 @@
 #include "http_test_server.hpp"
 
+#include "child_process.hpp"
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -20,29 +22,11 @@ extern char** environ;
 #endif
 
 namespace callboard::test {
-namespace {
-
-bool on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string_view rest(path);
-  while (true) {
-    const auto colon = rest.find(':');
-    std::string dir(rest.substr(0, colon));
-    if (dir.empty()) dir = ".";
-    if (::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
-    if (colon == std::string_view::npos) return false;
-    rest.remove_prefix(colon + 1);
-  }
-}
-
-}  // namespace
 
 std::unique_ptr<HttpTestServer> HttpTestServer::start(std::string& message, bool& node_missing) {
   node_missing = false;
-  const char* node_env = std::getenv("CALLBOARD_NODE");
-  const std::string node = node_env != nullptr && *node_env != '\0' ? node_env : "node";
-  if (node.find('/') == std::string::npos ? !on_path(node) : ::access(node.c_str(), X_OK) != 0) {
+  const std::string node = node_command();
+  if (!executable_available(node)) {
     node_missing = true;
     message = "node is not installed (set CALLBOARD_NODE or put node on PATH)";
     return nullptr;

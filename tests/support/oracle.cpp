@@ -1,5 +1,7 @@
 #include "oracle.hpp"
 
+#include "child_process.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -28,29 +30,13 @@ std::string errno_text(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
 }
 
-bool executable_on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string_view rest(path);
-  while (!rest.empty()) {
-    auto colon = rest.find(':');
-    std::string dir(rest.substr(0, colon));
-    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-    if (dir.empty()) dir = ".";
-    if (::access((dir + "/" + name).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::unique_ptr<OracleProcess> OracleProcess::spawn(const std::string& script, OracleState& state,
                                                     std::string& message,
                                                     std::string& semver_version) {
-  const char* node_env = std::getenv("CALLBOARD_NODE");
-  std::string node = node_env != nullptr && *node_env != '\0' ? node_env : "node";
-  if (node.find('/') == std::string::npos ? !executable_on_path(node)
-                                          : ::access(node.c_str(), X_OK) != 0) {
+  const std::string node = node_command();
+  if (!executable_available(node)) {
     state = OracleState::kNodeMissing;
     message = "node is not installed (no executable '" + node + "'" +
               (node.find('/') == std::string::npos ? " on PATH" : "") + "; set CALLBOARD_NODE)";

@@ -27,19 +27,6 @@ using callboard::test::ChildProcess;
 
 namespace {
 
-bool npm_on_path() {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string_view rest(path);
-  while (true) {
-    const auto colon = rest.find(':');
-    std::string dir(rest.substr(0, colon));
-    if (::access((dir + "/npm").c_str(), X_OK) == 0) return true;
-    if (colon == std::string_view::npos) return false;
-    rest.remove_prefix(colon + 1);
-  }
-}
-
 std::string quote_sh(const std::string& s) {
   std::string out = "'";
   for (const char c : s) {
@@ -142,7 +129,7 @@ std::string normalized(const std::string& url) {
 }  // namespace
 
 TEST_CASE("load_npm_config agrees with `npm config get`", "[npm][differential]") {
-  if (!npm_on_path()) {
+  if (!callboard::test::executable_available("npm")) {
     WARN("skipped: npm is not on PATH");
     return;
   }
