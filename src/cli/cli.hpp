@@ -71,5 +71,9 @@ int run_info(Context& ctx, std::span<const std::string> args);
 void print_info_help(std::ostream& out);
 int run_releases(Context& ctx, std::span<const std::string> args);
 void print_releases_help(std::ostream& out);
+int run_scan(Context& ctx, std::span<const std::string> args);
+void print_scan_help(std::ostream& out);
+int run_matrix(Context& ctx, std::span<const std::string> args);
+void print_matrix_help(std::ostream& out);
 
 }  // namespace callboard::cli

@@ -33,6 +33,10 @@ constexpr std::array kCommands = {
     Command{"info", "an indexed package or plugin: versions, metadata, score factors", &run_info,
             &print_info_help},
     Command{"releases", "list or import Backstage release manifests", &run_releases, &print_releases_help},
+    Command{"scan", "does a plugin version work on a Backstage release (or an app); upgrade blockers",
+            &run_scan, &print_scan_help},
+    Command{"matrix", "every version of a plugin x every Backstage release -> compatibility tier", &run_matrix,
+            &print_matrix_help},
 };
 
 void print_main_help(std::ostream& out) {

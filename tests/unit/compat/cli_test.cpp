@@ -1,0 +1,171 @@
+// `callboard scan` and `callboard matrix` end to end: a SQLite database
+// holding the packument fixtures and the real release manifests, the CLI run
+// as a process, its JSON compared with the library's answers.
+
+#ifdef CALLBOARD_CLI_PATH
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include "callboard/backend/storage.hpp"
+
+#include "child_process.hpp"
+#include "compat_test_support.hpp"
+
+using namespace callboard;
+using namespace callboard::compat;
+using namespace callboard::compat_test;
+namespace json = boost::json;
+
+namespace {
+
+std::vector<Packument> packument_fixtures() {
+  std::vector<Packument> out;
+  for (const auto& e :
+       std::filesystem::directory_iterator(repo_root() / "tests/fixtures/packuments")) {
+    auto p = parse_packument(read_text(e.path()));
+    if (!p) throw std::runtime_error(p.error().to_string());
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+/// A temporary folder removed when the test process exits.
+struct TempDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("callboard-compat-cli-" + std::to_string(::getpid()));
+  TempDir() {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+/// A database with the fixtures, made once per test process.
+const std::string& db_url() {
+  static const TempDir dir;
+  static const std::string url = [] {
+    std::string u = "sqlite:" + (dir.path / "cli.db").string();
+    auto storage = backend::open_storage(u);
+    if (!storage) throw std::runtime_error(storage.error().to_string());
+    auto txn = (*storage)->begin();
+    if (!txn) throw std::runtime_error(txn.error().to_string());
+    for (const auto& p : packument_fixtures()) {
+      if (!(*txn)->put_packument(p)) throw std::runtime_error("put_packument");
+    }
+    for (const auto& r : real_releases()) {
+      if (!(*txn)->put_release(r)) throw std::runtime_error("put_release");
+    }
+    if (!(*txn)->commit()) throw std::runtime_error("commit");
+    return u;
+  }();
+  return url;
+}
+
+std::pair<int, std::string> cli(std::vector<std::string> args) {
+  args.insert(args.begin(), CALLBOARD_CLI_PATH);
+  args.push_back("--db");
+  args.push_back(db_url());
+  return test::run_command(args);
+}
+
+const Packument& catalog_backend() {
+  static const Packument p = [] {
+    for (auto& candidate : packument_fixtures()) {
+      if (candidate.name == "@backstage/plugin-catalog-backend") return candidate;
+    }
+    throw std::runtime_error("no catalog-backend fixture");
+  }();
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("cli scan --newest prints package, release, tier and version") {
+  MatrixBuilder builder(real_catalog());
+  const SupportMatrix matrix = builder.build(catalog_backend());
+  std::size_t found = 0;
+  std::size_t none = 0;
+  for (const std::string release : {"1.20", "1.31", "1.45.3", "1.53.0"}) {
+    for (const std::string tier : {"aligned", "compatible"}) {
+      auto [status, out] = cli({"--json", "scan", "@backstage/plugin-catalog-backend", "--release",
+                                release, "--newest", "--tier", tier});
+      INFO(release << " " << tier << ": " << out);
+      const auto expected = matrix.newest(release, *parse_tier(tier));
+      const json::object doc = json::parse(out).as_object();
+      CHECK(doc.size() == 4);
+      CHECK(doc.at("package").as_string() == "@backstage/plugin-catalog-backend");
+      CHECK(doc.at("release").as_string() ==
+            real_catalog().releases()[*real_catalog().find(release)]);
+      CHECK(doc.at("tier").as_string() == tier);
+      if (expected) {
+        CHECK(doc.at("version").as_string() == *expected);
+        CHECK(status == 0);
+        ++found;
+      } else {
+        CHECK(doc.at("version").is_null());
+        CHECK(status == 1);
+        ++none;
+      }
+    }
+  }
+  CHECK(found > 0);
+  CHECK(none > 0);
+}
+
+TEST_CASE("cli scan of a package.json prints the library's verdict") {
+  const auto file = (fixtures_dir() / "backstage-community__plugin-jenkins-backend.json").string();
+  auto [status, out] = cli({"--json", "scan", file, "--release", "1.32.0"});
+  const auto expected =
+      scan(fixture("backstage-community__plugin-jenkins-backend.json"), real_catalog(), "1.32.0");
+  CHECK(out == to_json(*expected) + "\n");
+  CHECK(status == 1);  // incompatible
+
+  auto [human_status, human] = cli({"scan", file, "--release", "1.31.0"});
+  CHECK(human_status == 1);
+  CHECK(human.find("on Backstage 1.31.0: incompatible") != std::string::npos);
+  CHECK(human.find("* error   singleton-duplicate") != std::string::npos);
+}
+
+TEST_CASE("cli scan --app without a package lists upgrade blockers") {
+  auto [status, out] = cli({"--json", "scan", "--app",
+                            (repo_root() / "examples/sample-app").string(), "--release", "1.32"});
+  const json::object doc = json::parse(out).as_object();
+  CHECK(doc.at("blocked").as_bool());
+  CHECK(doc.at("to").as_string() == "1.32.6");
+  CHECK(status == 1);
+  auto [ok_status, ok_out] =
+      cli({"--json", "scan", "--app", (repo_root() / "examples/sample-app").string(), "--release",
+           "1.31.4"});
+  CHECK_FALSE(json::parse(ok_out).at("blocked").as_bool());
+  CHECK(ok_status == 0);
+}
+
+TEST_CASE("cli matrix prints the library's matrix") {
+  auto [status, out] = cli({"--json", "matrix", "@backstage/plugin-catalog-backend"});
+  CHECK(status == 0);
+  MatrixBuilder builder(real_catalog());
+  const json::value doc = json::parse(out);
+  CHECK(doc.at("plugin").is_null());  // no plugins table in this database: a package
+  CHECK(json::serialize(doc.at("matrices").at(0)) ==
+        json::serialize(json::parse(to_json(builder.build(catalog_backend())))));
+}
+
+TEST_CASE("cli scan errors") {
+  CHECK(cli({"scan", "@nobody/nothing"}).first == 4);
+  CHECK(cli({"scan", "@backstage/plugin-catalog-backend", "--release", "0.9"}).first == 4);
+  CHECK(cli({"scan", "@backstage/plugin-catalog-backend", "--tier", "aligned"}).first == 2);
+  CHECK(cli({"scan", "@backstage/plugin-catalog-backend", "--newest", "--tier", "incompatible"})
+            .first == 2);
+  CHECK(cli({"scan"}).first == 2);
+  auto [status, out] = cli({"--json", "scan", "@nobody/nothing"});
+  CHECK(json::parse(out).at("error").at("code").as_string() == "not_found");
+}
+
+#endif  // CALLBOARD_CLI_PATH

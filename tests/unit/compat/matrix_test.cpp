@@ -1,0 +1,160 @@
+// Support matrices: the fast path agrees with scan() on every cell, and with
+// the registry's notion of "supports a release".
+
+#include <catch2/catch.hpp>
+
+#include "compat_test_support.hpp"
+#include "registry/plugins_detail.hpp"
+
+using namespace callboard;
+using namespace callboard::compat;
+using namespace callboard::compat_test;
+
+namespace {
+
+std::vector<Packument> real_packuments() {
+  std::vector<Packument> out;
+  for (const auto& e :
+       std::filesystem::directory_iterator(repo_root() / "tests/fixtures/packuments")) {
+    auto p = parse_packument(read_text(e.path()));
+    if (!p) throw std::runtime_error(p.error().to_string());
+    out.push_back(std::move(*p));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Packument& a, const Packument& b) { return a.name < b.name; });
+  return out;
+}
+
+/// Every manifest the tests have: the fixtures and every packument version.
+std::vector<Manifest> all_manifests() {
+  std::vector<Manifest> out;
+  for (const auto& f : fixture_files()) out.push_back(fixture(f));
+  for (const auto& p : real_packuments())
+    out.insert(out.end(), p.versions.begin(), p.versions.end());
+  return out;
+}
+
+void check_cells(const ReleaseCatalog& catalog, const ScanOptions& options) {
+  MatrixBuilder builder(catalog, options);
+  std::size_t cells = 0;
+  for (const Manifest& m : all_manifests()) {
+    const std::vector<Tier> row = builder.tiers(m);
+    REQUIRE(row.size() == catalog.releases().size());
+    for (std::size_t r = 0; r < row.size(); ++r) {
+      const auto scanned = scan(m, catalog, catalog.releases()[r], options);
+      REQUIRE(scanned.ok());
+      if (scanned->tier != row[r]) {
+        FAIL_CHECK(m.name << "@" << m.version << " on " << catalog.releases()[r] << ": matrix "
+                          << to_string(row[r]) << ", scan " << to_string(scanned->tier) << "\n"
+                          << to_json(*scanned));
+      }
+      ++cells;
+    }
+  }
+  CHECK(cells == all_manifests().size() * catalog.releases().size());
+}
+
+}  // namespace
+
+TEST_CASE("matrix cells equal scan verdicts on real data") { check_cells(real_catalog(), {}); }
+
+TEST_CASE("matrix cells equal scan verdicts with the sample app as host and a declared target") {
+  auto app = load_app_profile(repo_root() / "examples/sample-app");
+  REQUIRE(app.ok());
+  const HostProfile host = host_from_app(*app);
+  ScanOptions options;
+  options.host = &host;
+  options.declared_target = "1.28.4";
+  check_cells(real_catalog(), options);
+}
+
+TEST_CASE("matrix cells equal scan verdicts with moved packages") {
+  std::map<std::string, std::string, std::less<>> moved;
+  for (const auto& [name, release] : real_catalog().removed_packages()) {
+    if (release == "1.27.0")
+      moved[name] = "@backstage-community/" + name.substr(std::string("@backstage/").size());
+  }
+  check_cells(ReleaseCatalog(real_releases(), moved), {});
+}
+
+TEST_CASE("what the registry calls unsupported the scanner calls incompatible") {
+  // The registry's supported_releases (src/registry/release_support.cpp)
+  // checks singletons and removed packages only; the scanner checks those
+  // the same way plus more (legacy backend, declared targets, ...), so its
+  // "compatible or better" must be a subset of the registry's "supported".
+  plugins_detail::ReleaseSupport support(real_releases());
+  REQUIRE(support.release_versions() == real_catalog().releases());
+  MatrixBuilder builder(real_catalog());
+  std::size_t stricter = 0;
+  for (const Manifest& m : all_manifests()) {
+    const auto bits = support.supported_bits(m);
+    const auto row = builder.tiers(m);
+    for (std::size_t r = 0; r < row.size(); ++r) {
+      const bool registry_ok = ((bits[r / 64] >> (r % 64)) & 1u) != 0;
+      if (!registry_ok) {
+        INFO(m.name << "@" << m.version << " on " << real_catalog().releases()[r]);
+        CHECK(row[r] == Tier::kIncompatible);
+      } else if (row[r] == Tier::kIncompatible) {
+        ++stricter;
+      }
+    }
+  }
+  // The scanner's extra rules do fire on this data (legacy backends after
+  // 1.32, the topology wrapper's declared target, ...).
+  CHECK(stricter > 0);
+}
+
+TEST_CASE("newest version at a tier, and the releases a version supports") {
+  const auto packuments = real_packuments();
+  const Packument* catalog_backend = nullptr;
+  for (const auto& p : packuments) {
+    if (p.name == "@backstage/plugin-catalog-backend") catalog_backend = &p;
+  }
+  REQUIRE(catalog_backend != nullptr);
+  MatrixBuilder builder(real_catalog());
+  const SupportMatrix m = builder.build(*catalog_backend);
+  CHECK(m.package == "@backstage/plugin-catalog-backend");
+  CHECK(m.versions.size() == catalog_backend->versions.size());
+  CHECK(m.tiers.size() == m.versions.size() * m.releases.size());
+
+  for (const std::string& release :
+       {std::string("1.31.0"), std::string("1.45.3"), std::string("1.53.0")}) {
+    for (Tier tier : {Tier::kAligned, Tier::kCompatible}) {
+      const auto newest = m.newest(release, tier);
+      // Brute force over scan(): the highest stable, non-deprecated version at tier or better.
+      std::optional<std::string> expected;
+      for (const auto& v : catalog_backend->versions) {
+        if (plugins_detail::is_prerelease_text(v.version) || v.deprecated) continue;
+        if (scan(v, real_catalog(), release)->tier <= tier) expected = v.version;
+      }
+      INFO(release << " " << to_string(tier));
+      CHECK(newest == expected);
+    }
+  }
+  CHECK_FALSE(m.newest("9.9", Tier::kCompatible));
+  // A release line picks its newest patch.
+  CHECK(m.newest("1.31", Tier::kCompatible) == m.newest("1.31.4", Tier::kCompatible));
+
+  const std::string& latest = catalog_backend->latest()->version;
+  const auto supported = m.releases_supported(latest, Tier::kCompatible);
+  for (const auto& r : real_catalog().releases()) {
+    const bool listed = std::find(supported.begin(), supported.end(), r) != supported.end();
+    CHECK(listed ==
+          (scan(*catalog_backend->latest(), real_catalog(), r)->tier <= Tier::kCompatible));
+  }
+  CHECK(m.releases_supported("0.0.0-nope", Tier::kCompatible).empty());
+}
+
+TEST_CASE("matrix JSON has one letter per release") {
+  Packument p;
+  p.name = "@acme/plugin-x";
+  p.versions.push_back(fixture("backstage-community__plugin-jenkins.json"));
+  p.versions.back().name = p.name;
+  MatrixBuilder builder(real_catalog());
+  const SupportMatrix m = builder.build(p);
+  const std::string json = to_json(m);
+  const auto at = json.find(R"("tiers":")");
+  REQUIRE(at != std::string::npos);
+  const auto end = json.find('"', at + 9);
+  CHECK(end - (at + 9) == real_catalog().releases().size());
+}
