@@ -75,5 +75,9 @@ int run_scan(Context& ctx, std::span<const std::string> args);
 void print_scan_help(std::ostream& out);
 int run_matrix(Context& ctx, std::span<const std::string> args);
 void print_matrix_help(std::ostream& out);
+int run_verify(Context& ctx, std::span<const std::string> args);
+void print_verify_help(std::ostream& out);
+int run_changelog(Context& ctx, std::span<const std::string> args);
+void print_changelog_help(std::ostream& out);
 
 }  // namespace callboard::cli

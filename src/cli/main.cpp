@@ -37,6 +37,10 @@ constexpr std::array kCommands = {
             &run_scan, &print_scan_help},
     Command{"matrix", "every version of a plugin x every Backstage release -> compatibility tier", &run_matrix,
             &print_matrix_help},
+    Command{"verify", "download a package tarball, verify its integrity, extract it safely, list what it holds",
+            &run_verify, &print_verify_help},
+    Command{"changelog", "a package's CHANGELOG entries between two versions, breaking changes flagged",
+            &run_changelog, &print_changelog_help},
 };
 
 void print_main_help(std::ostream& out) {

@@ -18,6 +18,7 @@ const EVP_MD* md_for(DigestAlgorithm algorithm) {
   switch (algorithm) {
     case DigestAlgorithm::kSha1: return EVP_sha1();
     case DigestAlgorithm::kSha256: return EVP_sha256();
+    case DigestAlgorithm::kSha384: return EVP_sha384();
     case DigestAlgorithm::kSha512: return EVP_sha512();
   }
   return EVP_sha256();

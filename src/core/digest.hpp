@@ -9,7 +9,7 @@
 
 namespace callboard::detail {
 
-enum class DigestAlgorithm : std::uint8_t { kSha1, kSha256, kSha512 };
+enum class DigestAlgorithm : std::uint8_t { kSha1, kSha256, kSha384, kSha512 };
 
 /// Incremental hashing: update() any number of times, then finish() once.
 class Digest {

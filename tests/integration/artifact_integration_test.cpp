@@ -1,0 +1,265 @@
+// Tarball downloads against a real npm registry server: the Verdaccio
+// fixture of tests/registry/ (registry_server.mjs, started once by ctest as
+// the `verdaccio` fixture), through its fault-injecting proxy. Real
+// download + verify + extract, a tarball tampered with in transit, a
+// registry manifest pointing at the wrong bytes, a scope that needs a token,
+// and the `callboard verify` command end to end.
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "callboard/artifact.hpp"
+#include "child_process.hpp"
+
+namespace fs = std::filesystem;
+using namespace callboard;
+using callboard::test::ChildProcess;
+using callboard::test::run_command;
+
+namespace {
+
+constexpr const char* kBackend = "@backstage/plugin-todo-backend";
+constexpr const char* kFrontend = "@backstage/plugin-todo";
+constexpr const char* kPrivate = "@private-fixture/backstage-plugin-secret";
+
+struct LocalRegistry {
+  std::string proxy;
+  std::string verdaccio;
+  std::string token;
+
+  static const LocalRegistry& get() {
+    static const LocalRegistry instance = [] {
+      const char* state = std::getenv("CALLBOARD_TEST_REGISTRY_STATE");
+      REQUIRE(state != nullptr);
+      std::ifstream in(fs::path(state) / "ready");
+      REQUIRE(in.good());
+      std::string ready;
+      LocalRegistry r;
+      in >> ready >> r.proxy >> r.verdaccio >> r.token;
+      REQUIRE(ready == "READY");
+      return r;
+    }();
+    return instance;
+  }
+  void post(const std::string& path, const std::string& body = "{}") const {
+    auto [status, out] = run_command({"curl", "-sf", "-X", "POST", "-H", "content-type: application/json", "--data",
+                                      body, proxy + path});
+    REQUIRE(status == 0);
+  }
+  void clear() const { post("-/fault/clear"); }
+  void fault(const boost::json::object& rule) const { post("-/fault", boost::json::serialize(rule)); }
+  [[nodiscard]] std::int64_t requests(const std::string& package) const {
+    auto [status, out] = run_command({"curl", "-sf", proxy + "-/fault/stats"});
+    REQUIRE(status == 0);
+    const auto stats = boost::json::parse(out).as_object();
+    const auto* entry = stats.if_contains(package);
+    return entry != nullptr ? entry->as_object().at("requests").as_int64() : 0;
+  }
+};
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/callboard-artifact-itest-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+NpmConfig npm_for(const LocalRegistry& r, bool with_token) {
+  NpmConfig npm;
+  npm.registry = r.proxy;
+  if (with_token) npm.credentials[nerf_dart(r.proxy)] = NpmCredentials{r.token, "", ""};
+  return npm;
+}
+
+std::unique_ptr<backend::Transport> transport() {
+  backend::TransportOptions o;
+  o.max_retries = 1;
+  o.backoff_base = std::chrono::milliseconds(20);
+  o.backoff_max = std::chrono::milliseconds(100);
+  auto t = backend::make_curl_transport(o);
+  REQUIRE(t.ok());
+  return std::move(*t);
+}
+
+/// The registry's manifest of name@version, as the packument serves it.
+Manifest registry_manifest(backend::Transport& t, const NpmConfig& npm, const std::string& name,
+                           const std::string& version) {
+  backend::HttpRequest request;
+  request.url = npm.packument_url(name);
+  if (auto auth = npm.authorization_for(request.url)) request.headers.emplace_back("Authorization", *auth);
+  auto response = t.fetch(std::move(request));
+  REQUIRE(response.ok());
+  REQUIRE(response->status == 200);
+  auto packument = parse_packument(response->body);
+  REQUIRE(packument.ok());
+  const Manifest* m = packument->find(version);
+  REQUIRE(m != nullptr);
+  Manifest out = *m;
+  // Verdaccio writes its own address into dist.tarball; send the download
+  // through the fault proxy in front of it instead (as a registry behind a
+  // reverse proxy would serve it), so that faults reach tarballs too.
+  if (const auto& reg = LocalRegistry::get(); out.dist.tarball.rfind(reg.verdaccio, 0) == 0) {
+    out.dist.tarball = reg.proxy + out.dist.tarball.substr(reg.verdaccio.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("download, verify, extract and read a package from the registry", "[integration][artifact]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  auto t = transport();
+  const NpmConfig npm = npm_for(reg, false);
+  const Manifest manifest = registry_manifest(*t, npm, kBackend, "1.0.0");
+  REQUIRE(manifest.dist.integrity.rfind("sha512-", 0) == 0);
+  REQUIRE(manifest.dist.tarball.rfind(reg.proxy, 0) == 0);
+
+  TempDir tmp;
+  auto cache = ArtifactCache::open(tmp.path / "cache");
+  REQUIRE(cache.ok());
+  FetchOptions options;
+  options.cache = &*cache;
+  auto tarball = fetch_package_tarball(*t, npm, manifest, options);
+  REQUIRE(tarball.ok());
+  CHECK_FALSE(tarball->from_cache);
+  CHECK(tarball->verified.algorithm == HashAlgorithm::kSha512);
+  CHECK(std::string("sha512-") + tarball->verified.digest == manifest.dist.integrity);
+
+  auto extracted = extract_tarball(tarball->bytes, tmp.path / "pkg");
+  REQUIRE(extracted.ok());
+  CHECK(fs::exists(tmp.path / "pkg" / "package.json"));
+  auto contents = read_package_contents(tarball->bytes);
+  REQUIRE(contents.ok());
+  CHECK(contents->manifest.name == kBackend);
+  CHECK(contents->manifest.version == "1.0.0");
+  CHECK(contents->manifest.backstage->features.at(".") == "@backstage/BackendFeature");
+
+  // The second time comes from the cache: the registry sees no request.
+  const auto before = reg.requests(kBackend);
+  auto again = fetch_package_tarball(*t, npm, manifest, options);
+  REQUIRE(again.ok());
+  CHECK(again->from_cache);
+  CHECK(again->bytes == tarball->bytes);
+  CHECK(reg.requests(kBackend) == before);
+}
+
+TEST_CASE("a tarball altered in transit is refused, not cached, not extracted", "[integration][artifact]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  auto t = transport();
+  const NpmConfig npm = npm_for(reg, false);
+  const Manifest manifest = registry_manifest(*t, npm, kFrontend, "1.0.0");
+  TempDir tmp;
+  auto cache = ArtifactCache::open(tmp.path / "cache");
+  REQUIRE(cache.ok());
+  FetchOptions options;
+  options.cache = &*cache;
+
+  // The proxy's "invalid-json" fault cuts the next 200 body in half and
+  // appends "}}}": for a tarball, bytes that are not what was published.
+  reg.fault({{"package", kFrontend}, {"mode", "invalid-json"}, {"times", 1}});
+  auto tampered = fetch_package_tarball(*t, npm, manifest, options);
+  REQUIRE_FALSE(tampered.ok());
+  CHECK(tampered.error().code == ErrorCode::kDataLoss);
+  CHECK(tampered.error().detail("package") == kFrontend);
+  CHECK(tampered.error().detail("expected") == manifest.dist.integrity);
+  CHECK(tampered.error().message.find("integrity mismatch") != std::string::npos);
+  CHECK(cache->stats()->entries == 0);
+
+  // A body cut off mid-transfer is a retryable network error.
+  reg.fault({{"package", kFrontend}, {"mode", "truncate"}, {"times", 2}});
+  auto truncated = fetch_package_tarball(*t, npm, manifest, options);
+  REQUIRE_FALSE(truncated.ok());
+  CHECK(truncated.error().code == ErrorCode::kUnavailable);
+  CHECK(cache->stats()->entries == 0);
+
+  // Once the fault is gone the same call succeeds.
+  reg.clear();
+  CHECK(fetch_package_tarball(*t, npm, manifest, options).ok());
+  CHECK(cache->stats()->entries == 1);
+}
+
+TEST_CASE("a registry manifest whose integrity names other bytes is refused", "[integration][artifact]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  auto t = transport();
+  const NpmConfig npm = npm_for(reg, false);
+  Manifest manifest = registry_manifest(*t, npm, kFrontend, "1.0.0");
+  // A compromised packument: version 1.0.0's tarball with 0.2.0's integrity.
+  manifest.dist.integrity = registry_manifest(*t, npm, kFrontend, "0.2.0").dist.integrity;
+  auto r = fetch_package_tarball(*t, npm, manifest);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ErrorCode::kDataLoss);
+  // Old packages without `integrity` fall back to the sha1 shasum.
+  Manifest old = registry_manifest(*t, npm, kFrontend, "1.0.0");
+  old.dist.integrity.clear();
+  auto sha1 = fetch_package_tarball(*t, npm, old);
+  REQUIRE(sha1.ok());
+  CHECK(sha1->verified.algorithm == HashAlgorithm::kSha1);
+}
+
+TEST_CASE("a private scope's tarball needs the token npm would send", "[integration][artifact]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  auto t = transport();
+  const Manifest manifest = registry_manifest(*t, npm_for(reg, true), kPrivate, "1.0.0");
+  auto without = fetch_package_tarball(*t, npm_for(reg, false), manifest);
+  REQUIRE_FALSE(without.ok());
+  CHECK(without.error().code == ErrorCode::kPermissionDenied);
+  auto with = fetch_package_tarball(*t, npm_for(reg, true), manifest);
+  REQUIRE(with.ok());
+  // The token never shows in an error.
+  Manifest wrong = manifest;
+  wrong.dist.integrity = compute_integrity("x").to_string();
+  auto mismatch = fetch_package_tarball(*t, npm_for(reg, true), wrong);
+  REQUIRE_FALSE(mismatch.ok());
+  CHECK(mismatch.error().to_string().find(reg.token) == std::string::npos);
+}
+
+#ifdef CALLBOARD_CLI_PATH
+TEST_CASE("callboard verify end to end, with a private scope", "[integration][artifact][cli]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  TempDir tmp;
+  // The CLI downloads dist.tarball as Verdaccio wrote it (its own address),
+  // so the token is configured for both hosts, as npm would need it.
+  {
+    std::ofstream npmrc(tmp.path / "npmrc");
+    npmrc << nerf_dart(reg.proxy) << ":_authToken=" << reg.token << "\n"
+          << nerf_dart(reg.verdaccio) << ":_authToken=" << reg.token << "\n";
+  }
+  const std::vector<std::string> env = {"NPM_CONFIG_REGISTRY=" + reg.proxy,
+                                        "NPM_CONFIG_USERCONFIG=" + (tmp.path / "npmrc").string(),
+                                        "CALLBOARD_CACHE_DIR=" + (tmp.path / "cache").string()};
+  {
+    ChildProcess child({CALLBOARD_CLI_PATH, "verify", std::string(kBackend) + "@1.0.0", "--json"}, env);
+    const std::string out = child.read_all();
+    CHECK(child.wait() == 0);
+    const auto doc = boost::json::parse(out).as_object();
+    CHECK(doc.at("verified").as_bool());
+    CHECK(doc.at("package").as_string() == kBackend);
+    CHECK(doc.at("backendSystem").at("metadata").as_string() == "new");
+  }
+  {
+    ChildProcess child({CALLBOARD_CLI_PATH, "verify", std::string(kPrivate) + "@latest"}, env);
+    const std::string out = child.read_all();
+    CHECK(child.wait() == 0);
+    CHECK(out.find(std::string(kPrivate) + "@1.0.0: verified sha512-") == 0);
+  }
+}
+#endif
