@@ -4,6 +4,11 @@
 /// Prefer the individual headers in library code; this one is for
 /// applications and quick experiments.
 
-#include "callboard/error.hpp"    // IWYU pragma: export
-#include "callboard/semver.hpp"   // IWYU pragma: export
-#include "callboard/version.hpp"  // IWYU pragma: export
+#include "callboard/artifact.hpp"    // IWYU pragma: export
+#include "callboard/compat.hpp"      // IWYU pragma: export
+#include "callboard/error.hpp"       // IWYU pragma: export
+#include "callboard/model.hpp"       // IWYU pragma: export
+#include "callboard/npm_config.hpp"  // IWYU pragma: export
+#include "callboard/registry.hpp"    // IWYU pragma: export
+#include "callboard/semver.hpp"      // IWYU pragma: export
+#include "callboard/version.hpp"     // IWYU pragma: export
