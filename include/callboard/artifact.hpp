@@ -329,6 +329,19 @@ CALLBOARD_EXPORT Result<PackageContents> read_package_contents(std::string_view 
 /// Checked against real tarballs: tests/fixtures/artifact/real/.
 CALLBOARD_EXPORT PluginSystem backend_system_from_code(const PackageContents& contents) noexcept;
 
+/// What the Storage keeps of a verified tarball (backend::Transaction::
+/// put_artifact): name and version from its package.json, `verified` (the
+/// hash the bytes matched) as the integrity, `verified_at`, the backend
+/// system from the code (backend_system_from_code) with the code markers
+/// behind it, the entry points without their named exports, dist-dynamic/,
+/// and the configuration schema. Errors (kInvalidArgument, context
+/// "package" and "version"): the package.json has no name or no version;
+/// the schema is longer than kMaxArtifactConfigSchemaBytes (never for
+/// read_package_contents' output, which has the same bound); more than
+/// kMaxArtifactEntryPoints entry points.
+CALLBOARD_EXPORT Result<ArtifactRecord> artifact_record(const PackageContents& contents,
+                                                        const IntegrityHash& verified, Timestamp verified_at);
+
 // ---------------------------------------------------------------------------
 // CHANGELOG.md
 

@@ -41,6 +41,10 @@
 ///                            that removed @backstage/backend-common
 ///   transitional-backend-system, legacy-frontend-system,
 ///   transitional-frontend-system   info
+///   backend-system-code-mismatch   warning when package.json and the
+///                            verified tarball's code (ScanOptions::artifacts)
+///                            disagree on whether the plugin is legacy-only,
+///                            info for other differences; the code wins
 ///   backend-system-mismatch, frontend-system-mismatch   error, incompatible:
 ///                            a new-system-only plugin on a legacy host
 ///                            (warning for a legacy plugin on a new host)
@@ -66,6 +70,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -170,6 +175,17 @@ struct ScanOptions {
   /// backstage.json, or a directory snapshot's `backstage.version`); used
   /// when the manifest has no `supported-versions`. Empty: none.
   std::string declared_target;
+  /// What the code of verified tarballs says: stored ArtifactRecords
+  /// (backend::Storage::artifact / artifacts). A record applies to the
+  /// manifest of the same name and version; others are ignored. When one
+  /// applies and its backend_system is not kNotApplicable, that system
+  /// (read from the code) replaces the one classify_plugin_systems reads
+  /// from package.json for every backend-system check (legacy-backend-
+  /// system, transitional-backend-system, backend-system-mismatch, and the
+  /// matrix's tiers alike), and backend-system-code-mismatch says when the
+  /// two differ. The records are not copied: they must outlive the scan, or
+  /// the MatrixBuilder given these options. Empty: metadata only.
+  std::span<const ArtifactRecord> artifacts;
 };
 
 /// Every Backstage release manifest, pre-resolved for checking: releases

@@ -325,6 +325,63 @@ struct AppProfile {
   friend bool operator==(const AppProfile&, const AppProfile&) = default;
 };
 
+/// One entry point of a verified package tarball, as stored: where it is
+/// and whether it has a default export (what the new backend and frontend
+/// systems load). Its named exports are not kept.
+struct ArtifactEntryPoint {
+  /// "." or "./alpha".
+  std::string subpath;
+  /// Package path of the JavaScript file ("dist/index.cjs.js"); empty when
+  /// the manifest names none.
+  std::string file;
+  /// The file is in the tarball.
+  bool present = false;
+  bool default_export = false;
+  friend bool operator==(const ArtifactEntryPoint&, const ArtifactEntryPoint&) = default;
+};
+
+/// The most bytes of configuration schema text an ArtifactRecord carries
+/// (read_package_contents reads no more either).
+inline constexpr std::size_t kMaxArtifactConfigSchemaBytes = std::size_t{4} << 20;
+/// The most entry points an ArtifactRecord carries.
+inline constexpr std::size_t kMaxArtifactEntryPoints = 1024;
+
+/// What a package tarball whose integrity was verified holds, as far as the
+/// scanner and the configuration manager need it. Kept by the Storage per
+/// package name and version (backend::Transaction::put_artifact); made from
+/// a tarball by artifact_record() (callboard/artifact.hpp).
+struct ArtifactRecord {
+  std::string name;
+  std::string version;
+  /// The SRI token the tarball matched ("sha512-..."): which bytes this
+  /// record describes.
+  std::string integrity;
+  /// When the tarball was verified and read.
+  Timestamp verified_at{};
+  /// The backend system judged from the code (backend_system_from_code):
+  /// kNotApplicable when the code shows no backend plugin at all.
+  PluginSystem backend_system = PluginSystem::kNotApplicable;
+  /// The factory calls and legacy exports the code shows, in this order
+  /// when present: "createBackendPlugin", "createBackendModule",
+  /// "createRouter", "dynamicPluginInstaller", "createFrontendPlugin",
+  /// "createPlugin" (the evidence behind backend_system).
+  std::vector<std::string> code_markers;
+  /// "." first, then other subpaths sorted; at most kMaxArtifactEntryPoints.
+  std::vector<ArtifactEntryPoint> entry_points;
+  /// A dist-dynamic/ folder (RHDH's dynamic plugin export) is present.
+  bool has_dist_dynamic = false;
+  /// `configSchema` of package.json: a package path, "(inline)", or empty.
+  std::string config_schema_ref;
+  /// The JSON schema text (a JSON object) when the package ships one; at
+  /// most kMaxArtifactConfigSchemaBytes.
+  std::optional<std::string> config_schema;
+  /// Where config_schema came from (a package path or "(inline)").
+  std::string config_schema_path;
+  /// config.d.ts is present (a TypeScript schema).
+  bool has_config_d_ts = false;
+  friend bool operator==(const ArtifactRecord&, const ArtifactRecord&) = default;
+};
+
 // ---------------------------------------------------------------------------
 // Parsers. Each takes untrusted text and a name for error messages.
 //
@@ -417,6 +474,18 @@ CALLBOARD_EXPORT Result<Plugin> parse_plugin_json(std::string_view json, const P
 CALLBOARD_EXPORT std::string to_json(const DirectoryEntry& entry);
 /// Reads to_json(DirectoryEntry)'s shape, strictly as parse_plugin_json does.
 CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry_json(std::string_view json,
+                                                                   const ParseLimits& limits = {});
+/// An ArtifactRecord as JSON (its storage form), every member always present:
+///   {"name","version","integrity","verifiedAt":ISO|null,"backendSystem",
+///    "codeMarkers":[...],"entryPoints":[{"subpath","file","present",
+///    "defaultExport"}],"hasDistDynamic","configSchemaRef",
+///    "configSchema":string|null,"configSchemaPath","hasConfigDTs"}
+CALLBOARD_EXPORT std::string to_json(const ArtifactRecord& record);
+/// Reads to_json(ArtifactRecord)'s shape, strictly as parse_plugin_json
+/// does; also kInvalidArgument for a configSchema over
+/// kMaxArtifactConfigSchemaBytes (pointer "/configSchema") or more than
+/// kMaxArtifactEntryPoints entry points (pointer "/entryPoints").
+CALLBOARD_EXPORT Result<ArtifactRecord> parse_artifact_record_json(std::string_view json,
                                                                    const ParseLimits& limits = {});
 
 // ---------------------------------------------------------------------------

@@ -630,6 +630,51 @@ Result<void> check_key(std::string_view what, std::string_view key) {
   return ok_result();
 }
 
+Result<void> validate_artifact(const ArtifactRecord& record) {
+  auto fail = [&](Error e) {
+    return std::move(e.with("package", record.name.substr(0, 200)).with("version", record.version.substr(0, 200)));
+  };
+  if (auto r = check_key("artifact name", record.name); !r) return fail(std::move(r).error());
+  if (auto r = check_key("artifact version", record.version); !r) return fail(std::move(r).error());
+  if (record.integrity.empty()) {
+    return fail(make_error(ErrorCode::kInvalidArgument, "an artifact record needs the integrity it was verified with"));
+  }
+  if (record.config_schema && record.config_schema->size() > kMaxArtifactConfigSchemaBytes) {
+    return fail(make_error(ErrorCode::kInvalidArgument, "the configuration schema is longer than " +
+                                                            std::to_string(kMaxArtifactConfigSchemaBytes) + " bytes")
+                    .with("size", std::to_string(record.config_schema->size())));
+  }
+  if (record.entry_points.size() > kMaxArtifactEntryPoints) {
+    return fail(make_error(ErrorCode::kInvalidArgument,
+                           "more than " + std::to_string(kMaxArtifactEntryPoints) + " entry points")
+                    .with("size", std::to_string(record.entry_points.size())));
+  }
+  return ok_result();
+}
+
+void sort_artifacts_by_version(std::vector<ArtifactRecord>& records) {
+  std::vector<std::optional<semver::Version>> parsed;
+  parsed.reserve(records.size());
+  std::vector<std::size_t> order(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    order[i] = i;
+    auto v = semver::Version::parse(records[i].version);
+    parsed.push_back(v ? std::optional<semver::Version>(std::move(v).value()) : std::nullopt);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (parsed[a].has_value() != parsed[b].has_value()) return parsed[a].has_value();
+    if (parsed[a]) {
+      const auto c = *parsed[a] <=> *parsed[b];
+      if (c != 0) return c < 0;
+    }
+    return records[a].version < records[b].version;
+  });
+  std::vector<ArtifactRecord> sorted;
+  sorted.reserve(records.size());
+  for (std::size_t i : order) sorted.push_back(std::move(records[i]));
+  records = std::move(sorted);
+}
+
 Result<void> validate_plugins(const std::vector<Plugin>& plugins) {
   std::unordered_set<std::string_view> ids;
   std::unordered_map<std::string_view, std::string_view> owner;

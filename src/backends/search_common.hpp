@@ -242,6 +242,15 @@ void sort_release_versions(std::vector<std::string>& versions);
 /// longer than 4 KiB.
 [[nodiscard]] Result<void> check_key(std::string_view what, std::string_view key);
 
+/// Checks a put_artifact input: name and version as keys, a non-empty
+/// integrity, the config schema and entry point bounds. kInvalidArgument
+/// naming the package and version otherwise.
+[[nodiscard]] Result<void> validate_artifact(const ArtifactRecord& record);
+
+/// Sorts records of one package by version as sort_release_versions sorts
+/// versions.
+void sort_artifacts_by_version(std::vector<ArtifactRecord>& records);
+
 /// Lowercases ASCII letters.
 [[nodiscard]] std::string ascii_lower(std::string_view text);
 

@@ -6,10 +6,13 @@
 // (NPM_CONFIG_REGISTRY, .npmrc files) exactly as npm reads them. Tarballs are
 // kept in a content-addressed cache (--cache DIR, else $CALLBOARD_CACHE_DIR,
 // else $XDG_CACHE_HOME/callboard/artifacts, else ~/.cache/callboard/artifacts).
+// `verify` stores what the verified tarball holds (ArtifactRecord) in the
+// database (--db, CALLBOARD_DB, sqlite:callboard.db; --no-store skips it).
 
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "callboard/artifact.hpp"
+#include "callboard/backend/storage.hpp"
 #include "callboard/semver.hpp"
 #include "callboard/version.hpp"
 
@@ -39,6 +43,8 @@ struct Args {
   std::vector<std::string> positional;
   std::optional<std::string> cache;
   std::optional<std::string> keep;
+  std::optional<std::string> db;
+  bool no_store = false;
   bool no_cache = false;
   bool prereleases = false;
   bool help = false;
@@ -64,6 +70,10 @@ Args parse(std::span<const std::string> raw, bool verify) {
       value(a.cache);
     } else if (verify && (arg == "--keep" || arg.starts_with("--keep="))) {
       value(a.keep);
+    } else if (verify && (arg == "--db" || arg.starts_with("--db="))) {
+      value(a.db);
+    } else if (verify && arg == "--no-store") {
+      a.no_store = true;
     } else if (arg == "--no-cache") {
       a.no_cache = true;
     } else if (!verify && arg == "--prereleases") {
@@ -99,6 +109,14 @@ std::pair<std::string, std::string> split_spec(std::string_view spec) {
   const auto at = spec.rfind('@');
   if (at == std::string_view::npos || at == 0) return {std::string(spec), "latest"};
   return {std::string(spec.substr(0, at)), std::string(spec.substr(at + 1))};
+}
+
+/// The storage `verify` writes to: --db, else CALLBOARD_DB, else
+/// sqlite:callboard.db (as the other commands).
+std::string db_url(const Args& args) {
+  if (args.db) return *args.db;
+  if (const char* env = std::getenv("CALLBOARD_DB"); env != nullptr && *env != '\0') return env;
+  return "sqlite:callboard.db";
 }
 
 struct Session {
@@ -242,6 +260,7 @@ std::string system_name(PluginSystem s) { return std::string(to_string(s)); }
 
 void print_verify_help(std::ostream& out) {
   out << "Usage: callboard verify <package>[@<version>|@<dist-tag>] [--cache DIR | --no-cache] [--keep DIR]\n"
+         "                        [--db URL | --no-store]\n"
          "\n"
          "Downloads the package's tarball from the configured npm registry (with the\n"
          "credentials npm would send), verifies it against the registry's integrity\n"
@@ -252,7 +271,19 @@ void print_verify_help(std::ostream& out) {
          "\n"
          "A tarball that does not match its integrity is never extracted or cached\n"
          "(exit code 3). Verified tarballs are cached by integrity in --cache DIR, else\n"
-         "$CALLBOARD_CACHE_DIR, else $XDG_CACHE_HOME/callboard/artifacts.\n";
+         "$CALLBOARD_CACHE_DIR, else $XDG_CACHE_HOME/callboard/artifacts.\n"
+         "\n"
+         "What the tarball holds (integrity, configuration schema, dist-dynamic/, entry\n"
+         "points, the backend system its code shows) is stored in the database, where\n"
+         "'callboard scan' and 'matrix' use the code's backend system over package.json's.\n"
+         "Nothing is stored when a finding is an error (the tarball is not what the registry\n"
+         "says it is).\n"
+         "\n"
+         "Options:\n"
+         "  --db URL      storage (default: $CALLBOARD_DB or sqlite:callboard.db)\n"
+         "  --no-store    do not write to the database\n"
+         "  --cache DIR   the tarball cache; --no-cache downloads and keeps nothing\n"
+         "  --keep DIR    extract into DIR (empty or absent) and leave it there\n";
 }
 
 void print_changelog_help(std::ostream& out) {
@@ -274,6 +305,13 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
   if (args.positional.size() != 1) return usage(ctx, "verify", "expected one <package>@<version>");
   const auto [name, wanted] = split_spec(args.positional[0]);
 
+  // The database first: a bad --db fails before anything is downloaded.
+  std::unique_ptr<backend::Storage> storage;
+  if (!args.no_store) {
+    auto opened = backend::open_storage(db_url(args));
+    if (!opened) return report_error(ctx, opened.error());
+    storage = std::move(*opened);
+  }
   auto session = open_session(args);
   if (!session) return report_error(ctx, session.error());
   auto manifest = fetch_manifest(*session, name, wanted);
@@ -307,6 +345,21 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
   const auto findings = findings_for(*manifest, *contents, *tarball);
   const PluginSystem code_system = backend_system_from_code(*contents);
   const PluginSystems meta = classify_plugin_systems(contents->manifest);
+  const bool errors = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; });
+
+  // Store what the verified tarball holds, unless it is not what the
+  // registry says it is (then it would be filed under the wrong name).
+  bool stored = false;
+  if (storage && !errors) {
+    const Timestamp now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    auto record = artifact_record(*contents, tarball->verified, now);
+    if (!record) return report_error(ctx, record.error());
+    auto txn = storage->begin();
+    if (!txn) return report_error(ctx, txn.error());
+    if (auto r = (*txn)->put_artifact(*record); !r) return report_error(ctx, r.error());
+    if (auto r = (*txn)->commit(); !r) return report_error(ctx, r.error());
+    stored = true;
+  }
 
   if (ctx.json) {
     std::string doc = "{\"package\":" + json_string(manifest->name) + ",\"version\":" +
@@ -314,7 +367,8 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
                       ",\"integrity\":" +
                       json_string(std::string(to_string(tarball->verified.algorithm)) + "-" +
                                   tarball->verified.digest) +
-                      ",\"verified\":true,\"fromCache\":" + (tarball->from_cache ? "true" : "false") +
+                      ",\"verified\":true,\"stored\":" + (stored ? "true" : "false") +
+                      ",\"fromCache\":" + (tarball->from_cache ? "true" : "false") +
                       ",\"bytes\":" + std::to_string(tarball->bytes.size()) +
                       ",\"unpackedBytes\":" + std::to_string(extracted->unpacked_bytes) +
                       ",\"entries\":" + std::to_string(extracted->entries.size()) +
@@ -382,9 +436,13 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
       o << '\n';
     }
     o << "  changelog     " << (contents->changelog ? "CHANGELOG.md" : "none") << '\n';
+    o << "  stored        "
+      << (stored    ? "yes (the database --db or CALLBOARD_DB names)"
+          : storage ? "no (a finding is an error)"
+                    : "no (--no-store)")
+      << '\n';
     for (const Finding& f : findings) o << "  " << f.severity << ": [" << f.id << "] " << f.message << '\n';
   }
-  const bool errors = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == "error"; });
   return static_cast<int>(errors ? ExitCode::kInvalidInput : ExitCode::kOk);
 }
 

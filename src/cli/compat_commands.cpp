@@ -336,7 +336,9 @@ void print_scan_help(std::ostream& out) {
          "\n"
          "<package> is an indexed package name (the version the range picks, default latest),\n"
          "or, as npm spells paths, ./dir, /dir or a file ending in .json: a package.json or a\n"
-         "folder holding one.\n"
+         "folder holding one. For an indexed package whose tarball 'callboard verify' stored,\n"
+         "the backend system its code shows wins over what package.json suggests\n"
+         "(finding backend-system-code-mismatch when they differ).\n"
          "\n"
          "Options:\n"
          "  --release V      the release: 1.31.0, or 1.31 for its newest patch (default:\n"
@@ -421,6 +423,7 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
 
   const std::string& target = args.positional.front();
   std::optional<Packument> packument;
+  std::vector<ArtifactRecord> code_records;  // outlives `options`' view of it
   Manifest manifest;
   if (is_path(target)) {
     if (args.has("newest"))
@@ -440,6 +443,12 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
                                                     name + "'"));
     }
     packument = std::move(**p);
+    // What `callboard verify` stored about this package's tarballs: the
+    // backend system their code shows wins over package.json's.
+    auto stored = (*storage)->artifacts(name);
+    if (!stored) return report_error(ctx, stored.error());
+    code_records = std::move(*stored);
+    options.artifacts = code_records;
     if (args.has("newest")) {
       compat::MatrixBuilder builder(*catalog, options);
       const compat::SupportMatrix matrix = builder.build(*packument);
@@ -514,6 +523,8 @@ void print_matrix_help(std::ostream& out) {
          "Every indexed version of the plugin's packages (or of one package) x every\n"
          "Backstage release -> aligned / compatible / incompatible. The human output lists\n"
          "the releases each version reaches per tier (newest 10 versions unless --all);\n"
+         "versions whose tarball 'callboard verify' stored are judged by their code's\n"
+         "backend system. "
          "--json prints "
          "{\"plugin\",\"matrices\":[{\"package\",\"releases\",\"versions\":[{\"version\",\n"
          "\"deprecated\",\"tiers\"}]}]} with one letter per release (a, c, i).\n"
@@ -549,12 +560,18 @@ int run_matrix(Context& ctx, std::span<const std::string> raw) {
   } else {
     names.push_back(wanted);
   }
-  compat::MatrixBuilder builder(*catalog);
   std::vector<compat::SupportMatrix> matrices;
   for (const auto& name : names) {
     auto p = (*storage)->packument(name);
     if (!p) return report_error(ctx, p.error());
-    if (*p) matrices.push_back(builder.build(**p));
+    if (!*p) continue;
+    // Versions whose tarball `callboard verify` stored are judged by their code.
+    auto stored = (*storage)->artifacts(name);
+    if (!stored) return report_error(ctx, stored.error());
+    compat::ScanOptions options;
+    options.artifacts = *stored;
+    compat::MatrixBuilder builder(*catalog, options);
+    matrices.push_back(builder.build(**p));
   }
   if (matrices.empty()) {
     return report_error(ctx, make_error(ErrorCode::kNotFound, "'" + wanted +

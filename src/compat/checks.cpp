@@ -152,9 +152,43 @@ Tier legacy_backend_limit(PluginSystem backend, const ReleaseCatalog::Impl& cata
                                                                            : Tier::kAligned;
 }
 
+BackendSystemView backend_system_of(const Manifest& manifest, const ArtifactRecord* code) noexcept {
+  BackendSystemView view;
+  view.metadata = classify_plugin_systems(manifest).backend;
+  view.code = code;
+  view.system = view.from_code() ? code->backend_system : view.metadata;
+  return view;
+}
+
+const ArtifactRecord* artifact_for(const Manifest& manifest, const ScanOptions& options) noexcept {
+  const ArtifactRecord* found = nullptr;
+  for (const ArtifactRecord& r : options.artifacts) {
+    if (r.name == manifest.name && r.version == manifest.version) found = &r;
+  }
+  return found;
+}
+
+namespace {
+
+// "createBackendPlugin, createRouter; default export on .": what the code
+// shows, for messages.
+std::string code_evidence(const ArtifactRecord& r) {
+  std::string out;
+  for (const auto& marker : r.code_markers) out += (out.empty() ? "" : ", ") + marker;
+  if (out.empty()) out = "no plugin factory calls";
+  std::string defaults;
+  for (const auto& e : r.entry_points) {
+    if (e.default_export) defaults += (defaults.empty() ? "" : ", ") + e.subpath;
+  }
+  out += defaults.empty() ? "; no entry point has a default export" : "; default export on " + defaults;
+  return out;
+}
+
+}  // namespace
+
 void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>& deps,
-                                const ScanOptions& options, std::string_view release_text,
-                                Emitter& emit) {
+                                const ScanOptions& options, const BackendSystemView& backend,
+                                std::string_view release_text, Emitter& emit) {
   const std::string release(release_text);
   const HostProfile* host = options.host;
 
@@ -209,8 +243,27 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
     }
   }
 
-  // Plugin systems.
-  const PluginSystems systems = classify_plugin_systems(m);
+  // Plugin systems. The backend's comes from the verified tarball's code
+  // when a stored record applies and is conclusive.
+  const PluginSystems systems{backend.system, classify_plugin_systems(m).frontend};
+  const std::string backend_field = backend.from_code() ? "backend system (code)" : "backend system";
+  if (backend.from_code() && backend.metadata != backend.system) {
+    const bool legacy_differs =
+        (backend.metadata == PluginSystem::kLegacy) != (backend.system == PluginSystem::kLegacy);
+    emit.add(
+        "backend-system-code-mismatch", legacy_differs ? Severity::kWarning : Severity::kInfo, Tier::kAligned,
+        [&] {
+          const std::string says =
+              backend.metadata == PluginSystem::kNotApplicable
+                  ? "'s package.json shows no backend plugin system"
+                  : "'s package.json suggests the " + std::string(to_string(backend.metadata)) + " backend system";
+          return m.name + "@" + m.version + says + ", but the code of its verified tarball (" +
+                 backend.code->integrity.substr(0, 20) + "...) shows " + std::string(to_string(backend.system)) +
+                 " (" + code_evidence(*backend.code) + "): the checks follow the code.";
+        },
+        Evidence{m.name, "backend system", std::string(to_string(backend.metadata)),
+                 std::string(to_string(backend.system)), release});
+  }
   if (systems.backend == PluginSystem::kLegacy) {
     // The release-dependent part (an error once the legacy system is
     // gone) is added by the caller; here the part every release shares.
@@ -223,7 +276,7 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
                    "only the new one: it loads only through a legacyPlugin() wrapper, which "
                    "went away with @backstage/backend-common.";
           },
-          Evidence{m.name, "backend system", "legacy", "new", release});
+          Evidence{m.name, backend_field, "legacy", "new", release});
     }
   } else if (systems.backend == PluginSystem::kTransitional) {
     emit.add(
@@ -233,7 +286,7 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
                  " ships both backend systems (or the new one on a subpath such as ./alpha): "
                  "import the new-system entry point in a new backend.";
         },
-        Evidence{m.name, "backend system", "transitional", "", release});
+        Evidence{m.name, backend_field, "transitional", "", release});
   } else if (systems.backend == PluginSystem::kNew && host != nullptr &&
              host->backend_system == PluginSystem::kLegacy) {
     emit.add(
@@ -244,7 +297,7 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
                  "the app's backend still runs the legacy one: migrate the backend to "
                  "@backstage/backend-defaults first.";
         },
-        Evidence{m.name, "backend system", "new", "legacy", release});
+        Evidence{m.name, backend_field, "new", "legacy", release});
   }
   if (systems.frontend == PluginSystem::kLegacy) {
     emit.add(
@@ -563,12 +616,13 @@ Result<ScanResult> scan(const Manifest& manifest, const ReleaseCatalog& catalog,
   detail::Emitter emit(&result.findings);
 
   const auto deps = detail::parse_backstage_deps(manifest, impl);
-  detail::release_independent_checks(manifest, deps, options, result.release, emit);
+  const detail::BackendSystemView backend =
+      detail::backend_system_of(manifest, detail::artifact_for(manifest, options));
+  detail::release_independent_checks(manifest, deps, options, backend, result.release, emit);
   for (const auto& dep : deps) detail::dependency_findings(dep, impl, *r, emit);
 
-  const PluginSystems systems = classify_plugin_systems(manifest);
-  if (systems.backend == PluginSystem::kLegacy) {
-    const Tier limit = detail::legacy_backend_limit(systems.backend, impl, *r);
+  if (backend.system == PluginSystem::kLegacy) {
+    const Tier limit = detail::legacy_backend_limit(backend.system, impl, *r);
     const bool gone = limit == Tier::kIncompatible;
     emit.add(
         "legacy-backend-system", gone ? Severity::kError : Severity::kWarning, limit,
@@ -589,7 +643,8 @@ Result<ScanResult> scan(const Manifest& manifest, const ReleaseCatalog& catalog,
                  (end.empty() ? std::string(".")
                               : ", and Backstage " + end + " drops it entirely.");
         },
-        Evidence{manifest.name, "backend system", "legacy", "", result.release});
+        Evidence{manifest.name, backend.from_code() ? "backend system (code)" : "backend system", "legacy", "",
+                 result.release});
   }
 
   std::string raw_target;

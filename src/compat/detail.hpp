@@ -161,6 +161,25 @@ Tier declared_limit(const semver::Version& declared, const semver::Version& rele
 Tier legacy_backend_limit(PluginSystem backend, const ReleaseCatalog::Impl& catalog,
                           std::size_t release) noexcept;
 
+/// The backend system the checks use for one manifest.
+struct BackendSystemView {
+  /// What the checks use: the code's answer when it decides, else metadata's.
+  PluginSystem system = PluginSystem::kNotApplicable;
+  /// classify_plugin_systems(manifest).backend.
+  PluginSystem metadata = PluginSystem::kNotApplicable;
+  /// The stored record that applies to the manifest, or nullptr.
+  const ArtifactRecord* code = nullptr;
+  /// The code decided (a record applies and its system is not kNotApplicable).
+  [[nodiscard]] bool from_code() const noexcept {
+    return code != nullptr && code->backend_system != PluginSystem::kNotApplicable;
+  }
+};
+/// `code` is the record for the manifest's name and version, or nullptr.
+BackendSystemView backend_system_of(const Manifest& manifest, const ArtifactRecord* code) noexcept;
+/// The record of options.artifacts for the manifest's name and version
+/// (the last one when repeated), or nullptr. Linear in the records.
+const ArtifactRecord* artifact_for(const Manifest& manifest, const ScanOptions& options) noexcept;
+
 /// Collects findings, building messages only when someone reads them.
 class Emitter {
  public:
@@ -181,11 +200,12 @@ class Emitter {
 };
 
 /// The checks that do not depend on the release (role, systems against the
-/// host, engines, peers, deprecation, prerelease, moved plugin, invalid
+/// host, metadata against code, engines, peers, deprecation, prerelease, moved plugin, invalid
 /// specifiers). `release_text` only fills evidence.
+/// `backend` is backend_system_of(manifest, the record that applies).
 void release_independent_checks(const Manifest& manifest, const std::vector<ParsedDep>& deps,
-                                const ScanOptions& options, std::string_view release_text,
-                                Emitter& emit);
+                                const ScanOptions& options, const BackendSystemView& backend,
+                                std::string_view release_text, Emitter& emit);
 
 /// Sorts findings (severity desc, id, evidence package, field, range) and
 /// fills the verdict.

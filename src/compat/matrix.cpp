@@ -5,7 +5,8 @@
 // once (detail::classify, the rule scan() uses) and kept as two bit sets:
 // releases where it makes the version incompatible, and where it makes it
 // at best compatible. A version is then the OR of its pairs' sets plus the
-// release-dependent version rules (legacy backend, declared target), and a
+// release-dependent version rules (legacy backend, from the code when a
+// stored artifact record applies; declared target), and a
 // cell costs a few word operations.
 
 #include <algorithm>
@@ -39,8 +40,12 @@ struct MatrixBuilder::State {
   std::map<std::pair<std::uint64_t, std::uint64_t>, Bits>
       declared;     // major.minor -> releases older
   std::string key;  // scratch
+  // options.artifacts by "name\nversion" (the last of repeated ones, as
+  // detail::artifact_for picks).
+  detail::StringMap<const ArtifactRecord*> artifacts;
 
   State(const ReleaseCatalog::Impl& c, ScanOptions o) : catalog(c), options(std::move(o)) {
+    for (const ArtifactRecord& r : options.artifacts) artifacts[r.name + "\n" + r.version] = &r;
     const std::size_t n = catalog.release_count();
     words = (n + 63) / 64;
     legacy_gone.assign(words, 0);
@@ -100,10 +105,16 @@ struct MatrixBuilder::State {
     });
     // Release-independent rules: the same function scan() runs, without
     // building messages. Invalid specifiers were handled above.
+    const ArtifactRecord* code = nullptr;
+    if (!artifacts.empty()) {
+      key.assign(m.name).append(1, '\n').append(m.version);
+      if (auto it = artifacts.find(key); it != artifacts.end()) code = it->second;
+    }
+    const detail::BackendSystemView backend = detail::backend_system_of(m, code);
     detail::Emitter emit(nullptr);
-    detail::release_independent_checks(m, {}, options, {}, emit);
+    detail::release_independent_checks(m, {}, options, backend, {}, emit);
     base = std::max(base, emit.limit());
-    if (classify_plugin_systems(m).backend == PluginSystem::kLegacy) {
+    if (backend.system == PluginSystem::kLegacy) {
       for (std::size_t w = 0; w < words; ++w) inc[w] |= legacy_gone[w];
     }
     if (auto target = detail::declared_target(m, options.declared_target, nullptr)) {

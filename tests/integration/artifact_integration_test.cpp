@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include "callboard/artifact.hpp"
+#include "callboard/backend/storage.hpp"
 #include "child_process.hpp"
 
 namespace fs = std::filesystem;
@@ -245,21 +246,54 @@ TEST_CASE("callboard verify end to end, with a private scope", "[integration][ar
   }
   const std::vector<std::string> env = {"NPM_CONFIG_REGISTRY=" + reg.proxy,
                                         "NPM_CONFIG_USERCONFIG=" + (tmp.path / "npmrc").string(),
-                                        "CALLBOARD_CACHE_DIR=" + (tmp.path / "cache").string()};
+                                        "CALLBOARD_CACHE_DIR=" + (tmp.path / "cache").string(),
+                                        "CALLBOARD_DB=sqlite:" + (tmp.path / "env.db").string()};
+  const std::string db = "sqlite:" + (tmp.path / "verify.db").string();
+  std::string integrity;
   {
-    ChildProcess child({CALLBOARD_CLI_PATH, "verify", std::string(kBackend) + "@1.0.0", "--json"}, env);
+    ChildProcess child({CALLBOARD_CLI_PATH, "verify", std::string(kBackend) + "@1.0.0", "--json", "--db", db}, env);
     const std::string out = child.read_all();
     CHECK(child.wait() == 0);
     const auto doc = boost::json::parse(out).as_object();
     CHECK(doc.at("verified").as_bool());
     CHECK(doc.at("package").as_string() == kBackend);
     CHECK(doc.at("backendSystem").at("metadata").as_string() == "new");
+    CHECK(doc.at("stored").as_bool());
+    integrity = std::string(doc.at("integrity").as_string());
+  }
+  {
+    // What verify stored: the record of the tarball it verified.
+    auto storage = backend::open_storage(db);
+    REQUIRE(storage.ok());
+    auto record = (*storage)->artifact(kBackend, "1.0.0");
+    REQUIRE(record.ok());
+    REQUIRE(record->has_value());
+    CHECK((*record)->integrity == integrity);
+    CHECK((*record)->verified_at != Timestamp{});
+    auto all = (*storage)->artifacts(kBackend);
+    REQUIRE(all.ok());
+    CHECK(all->size() == 1);
+  }
+  {
+    // --no-store writes nothing; without --db, CALLBOARD_DB is the database.
+    ChildProcess child({CALLBOARD_CLI_PATH, "verify", std::string(kBackend) + "@1.0.0", "--json", "--no-store"}, env);
+    const std::string out = child.read_all();
+    CHECK(child.wait() == 0);
+    CHECK_FALSE(boost::json::parse(out).at("stored").as_bool());
+    CHECK_FALSE(std::filesystem::exists(tmp.path / "env.db"));
   }
   {
     ChildProcess child({CALLBOARD_CLI_PATH, "verify", std::string(kPrivate) + "@latest"}, env);
     const std::string out = child.read_all();
     CHECK(child.wait() == 0);
     CHECK(out.find(std::string(kPrivate) + "@1.0.0: verified sha512-") == 0);
+  }
+  {
+    auto storage = backend::open_storage("sqlite:" + (tmp.path / "env.db").string());
+    REQUIRE(storage.ok());
+    auto record = (*storage)->artifact(kPrivate, "1.0.0");
+    REQUIRE(record.ok());
+    CHECK(record->has_value());
   }
 }
 #endif

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
 /// The storage seam: packuments, plugins, releases, directory entries, the
-/// search index and sync state. Implementations register by URL scheme:
+/// search index, sync state, and what verified package tarballs hold
+/// (ArtifactRecord). Implementations register by URL scheme:
 ///
 ///   sqlite:///abs/path/callboard.db   (default; WAL, FTS5, migrations;
 ///   sqlite:relative/path.db            safe to open from several processes)
@@ -110,7 +111,8 @@ struct SearchPage {
 };
 
 /// A write transaction. Errors: kInvalidArgument for an empty key (package
-/// name, plugin id, release version, entry id, meta key) or one over 4 KiB,
+/// name, plugin id, release version, entry id, meta key, artifact name or
+/// version) or one over 4 KiB,
 /// and for a replace_plugins input with a repeated id or a package listed in
 /// two plugins (nothing is written then); kFailedPrecondition after
 /// commit(); kAborted when the backend already rolled the transaction back
@@ -119,7 +121,8 @@ struct SearchPage {
 class CALLBOARD_EXPORT Transaction {
  public:
   /// Bumped whenever a virtual function is added, removed or changed.
-  static constexpr std::uint32_t kInterfaceVersion = 1;
+  /// 2: artifact records (put_artifact; artifact, artifacts).
+  static constexpr std::uint32_t kInterfaceVersion = 2;
 
   virtual ~Transaction();
   Transaction() = default;
@@ -135,6 +138,11 @@ class CALLBOARD_EXPORT Transaction {
   virtual Result<void> put_directory_entry(const DirectoryEntry& entry) noexcept = 0;
   /// Free-form key/value state ("index.last_run", ...).
   virtual Result<void> put_meta(std::string_view key, std::string_view value) noexcept = 0;
+  /// Stores what a verified tarball holds, replacing the record of the same
+  /// name and version. Also kInvalidArgument (nothing written) for an empty
+  /// integrity, a config_schema over kMaxArtifactConfigSchemaBytes or more
+  /// than kMaxArtifactEntryPoints entry points.
+  virtual Result<void> put_artifact(const ArtifactRecord& record) noexcept = 0;
 
   /// Makes every write visible atomically. A second commit is an error.
   /// Ends the transaction: the Storage may begin() the next one even while
@@ -145,7 +153,8 @@ class CALLBOARD_EXPORT Transaction {
 class CALLBOARD_EXPORT Storage {
  public:
   /// Bumped whenever a virtual function is added, removed or changed.
-  static constexpr std::uint32_t kInterfaceVersion = 1;
+  /// 2: artifact records (put_artifact; artifact, artifacts).
+  static constexpr std::uint32_t kInterfaceVersion = 2;
 
   virtual ~Storage();
   Storage() = default;
@@ -178,6 +187,15 @@ class CALLBOARD_EXPORT Storage {
   virtual Result<std::vector<DirectoryEntry>> directory_entries() noexcept = 0;
 
   virtual Result<std::optional<std::string>> meta(std::string_view key) noexcept = 0;
+
+  /// The stored record of one package version's verified tarball; nullopt
+  /// when none was stored. Versions are compared as exact text.
+  virtual Result<std::optional<ArtifactRecord>> artifact(std::string_view name,
+                                                         std::string_view version) noexcept = 0;
+  /// Every stored record of one package, sorted by version (semver
+  /// precedence; versions that are not semver last, by byte order). Empty
+  /// when none.
+  virtual Result<std::vector<ArtifactRecord>> artifacts(std::string_view name) noexcept = 0;
 
   /// Checks internal consistency (SQLite: PRAGMA integrity_check and the
   /// search index against the plugin table). Ok when consistent; kDataLoss

@@ -53,6 +53,8 @@ struct Data {
   std::map<std::string, Release, std::less<>> releases;
   std::map<std::string, DirectoryEntry, std::less<>> directory;
   std::map<std::string, std::string, std::less<>> meta;
+  // Keyed by name, then version.
+  std::map<std::string, std::map<std::string, ArtifactRecord, std::less<>>, std::less<>> artifacts;
   std::shared_ptr<const PluginIndex> plugins = std::make_shared<PluginIndex>();
 };
 
@@ -65,6 +67,13 @@ struct State {
 };
 
 using Op = std::function<void(Data&)>;
+
+using ArtifactMap = decltype(Data::artifacts);
+// The map nodes one put_artifact needs, allocated before commit.
+struct ArtifactNode {
+  ArtifactMap::node_type name;
+  ArtifactMap::mapped_type::node_type version;
+};
 
 // A put whose map node is allocated now, so that applying it at commit
 // allocates nothing and cannot fail half-way through a transaction.
@@ -167,6 +176,28 @@ class MemoryTransaction final : public Transaction {
     return add("put_meta", [&]() -> Result<void> {
       if (auto r = check_key("meta key", key); !r) return r;
       ops_.push_back(make_put(&Data::meta, std::string(key), std::string(value)));
+      return ok_result();
+    });
+  }
+
+  Result<void> put_artifact(const ArtifactRecord& record) noexcept override {
+    return add("put_artifact", [&]() -> Result<void> {
+      if (auto r = validate_artifact(record); !r) return r;
+      // The version map's node is allocated now; the outer map may need a
+      // node for a new name, allocated now too (empty when not needed).
+      auto node = std::make_shared<ArtifactNode>();
+      std::map<std::string, ArtifactRecord, std::less<>> staging;
+      staging.emplace(record.version, record);
+      node->version = staging.extract(staging.begin());
+      ArtifactMap outer;
+      outer.emplace(record.name, std::map<std::string, ArtifactRecord, std::less<>>{});
+      node->name = outer.extract(outer.begin());
+      ops_.push_back([node](Data& d) {
+        auto it = d.artifacts.find(node->name.key());
+        if (it == d.artifacts.end()) it = d.artifacts.insert(std::move(node->name)).position;
+        auto result = it->second.insert(std::move(node->version));
+        if (!result.inserted) result.position->second = std::move(result.node.mapped());
+      });
       return ok_result();
     });
   }
@@ -340,6 +371,26 @@ class MemoryStorage final : public Storage {
 
   Result<std::optional<std::string>> meta(std::string_view key) noexcept override {
     return read("meta", [&](const Data& d) -> Result<std::optional<std::string>> { return find_copy(d.meta, key); });
+  }
+
+  Result<std::optional<ArtifactRecord>> artifact(std::string_view name, std::string_view version) noexcept override {
+    return read("artifact", [&](const Data& d) -> Result<std::optional<ArtifactRecord>> {
+      auto it = d.artifacts.find(name);
+      if (it == d.artifacts.end()) return std::optional<ArtifactRecord>{};
+      return find_copy(it->second, version);
+    });
+  }
+
+  Result<std::vector<ArtifactRecord>> artifacts(std::string_view name) noexcept override {
+    return read("artifacts", [&](const Data& d) -> Result<std::vector<ArtifactRecord>> {
+      std::vector<ArtifactRecord> out;
+      auto it = d.artifacts.find(name);
+      if (it == d.artifacts.end()) return out;
+      out.reserve(it->second.size());
+      for (const auto& [version, record] : it->second) out.push_back(record);
+      sort_artifacts_by_version(out);
+      return out;
+    });
   }
 
   Result<void> check() noexcept override {

@@ -118,8 +118,27 @@ CREATE VIRTUAL TABLE plugin_search USING fts5(
 );
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// What verified package tarballs hold (ArtifactRecord), one row per package
+// version. The record is kept as its JSON; integrity, verification time,
+// backend system and dist-dynamic are columns for ad-hoc SQL. A rowid table:
+// rows carry up to 4 MiB of schema text, which WITHOUT ROWID tables store
+// poorly.
+constexpr std::string_view kSchema2 = R"sql(
+CREATE TABLE artifacts (
+  name             TEXT NOT NULL,
+  version          TEXT NOT NULL,
+  integrity        TEXT NOT NULL,
+  verified_at      INTEGER NOT NULL,
+  backend_system   TEXT NOT NULL,
+  has_dist_dynamic INTEGER NOT NULL,
+  json             TEXT NOT NULL,
+  UNIQUE (name, version)
+);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "initial schema: packuments, sync, plugins + FTS5, releases, directory, meta", kSchema1},
+    {2, "artifacts: what verified package tarballs hold", kSchema2},
 }};
 
 }  // namespace

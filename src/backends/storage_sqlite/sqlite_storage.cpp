@@ -574,6 +574,28 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Result<void> put_artifact(const ArtifactRecord& record) noexcept override {
+    return write("put_artifact", [&](SQLite::Database& db) -> Result<void> {
+      if (auto r = validate_artifact(record); !r) return r;
+      const std::string json = to_json(record);
+      SQLite::Statement s(db,
+                          "INSERT INTO artifacts(name, version, integrity, verified_at, backend_system, "
+                          "has_dist_dynamic, json) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT(name, version) DO UPDATE SET integrity = excluded.integrity, "
+                          "verified_at = excluded.verified_at, backend_system = excluded.backend_system, "
+                          "has_dist_dynamic = excluded.has_dist_dynamic, json = excluded.json");
+      s.bind(1, record.name);
+      s.bind(2, record.version);
+      s.bind(3, record.integrity);
+      s.bind(4, millis(record.verified_at));
+      s.bind(5, std::string(to_string(record.backend_system)));
+      s.bind(6, record.has_dist_dynamic ? 1 : 0);
+      s.bindNoCopy(7, json);
+      s.exec();
+      return ok_result();
+    });
+  }
+
   Result<void> commit() noexcept override {
     return write("commit", [&](SQLite::Database& db) -> Result<void> {
       db.exec("COMMIT");
@@ -870,6 +892,33 @@ class SqliteStorage final : public Storage {
     });
   }
 
+  Result<std::optional<ArtifactRecord>> artifact(std::string_view name, std::string_view version) noexcept override {
+    return read("artifact", [&](SQLite::Database& db) -> Result<std::optional<ArtifactRecord>> {
+      SQLite::Statement s(db, "SELECT json FROM artifacts WHERE name = ? AND version = ?");
+      s.bind(1, std::string(name));
+      s.bind(2, std::string(version));
+      if (!s.executeStep()) return std::optional<ArtifactRecord>{};
+      auto parsed = artifact_from_json(s.getColumn(0).getString(), name, version, "artifact");
+      if (!parsed) return std::move(parsed).error();
+      return std::optional<ArtifactRecord>{std::move(parsed).value()};
+    });
+  }
+
+  Result<std::vector<ArtifactRecord>> artifacts(std::string_view name) noexcept override {
+    return read("artifacts", [&](SQLite::Database& db) -> Result<std::vector<ArtifactRecord>> {
+      SQLite::Statement s(db, "SELECT version, json FROM artifacts WHERE name = ?");
+      s.bind(1, std::string(name));
+      std::vector<ArtifactRecord> out;
+      while (s.executeStep()) {
+        auto parsed = artifact_from_json(s.getColumn(1).getString(), name, s.getColumn(0).getText(), "artifacts");
+        if (!parsed) return std::move(parsed).error();
+        out.push_back(std::move(parsed).value());
+      }
+      sort_artifacts_by_version(out);
+      return out;
+    });
+  }
+
   Result<void> check() noexcept override {
     return guarded(shared_->name(), "check", [&]() -> Result<void> {
       std::lock_guard lock(shared_->mutex);
@@ -969,6 +1018,20 @@ class SqliteStorage final : public Storage {
       return "SELECT rowid, bm25(plugin_search" + weights + ") FROM plugin_search WHERE plugin_search MATCH ?";
     }();
     return sql;
+  }
+
+  Result<ArtifactRecord> artifact_from_json(const std::string& json, std::string_view name, std::string_view version,
+                                           std::string_view operation) {
+    auto parsed = parse_artifact_record_json(json, stored_limits());
+    const std::string key = std::string(name) + "@" + std::string(version);
+    if (!parsed) return stored_value_error(parsed.error(), "artifact record", key, shared_->name(), operation);
+    if (parsed->name != name || parsed->version != version) {
+      return make_error(ErrorCode::kDataLoss, "stored artifact record names another package version")
+          .with("database", shared_->name())
+          .with("operation", std::string(operation))
+          .with("key", key);
+    }
+    return std::move(parsed).value();
   }
 
   Result<Plugin> plugin_from_json(const std::string& json, std::string_view key, std::string_view operation) {

@@ -157,6 +157,83 @@ TEST_CASE("cli matrix prints the library's matrix") {
         json::serialize(json::parse(to_json(builder.build(catalog_backend())))));
 }
 
+TEST_CASE("cli scan and matrix use the code records verify stored") {
+  // A legacy-by-metadata version of catalog-backend whose (pretended)
+  // verified tarball shows the new system.
+  const Manifest* legacy = nullptr;
+  for (const auto& m : catalog_backend().versions) {
+    if (classify_plugin_systems(m).backend == PluginSystem::kLegacy) legacy = &m;
+  }
+  REQUIRE(legacy != nullptr);
+  ArtifactRecord record;
+  record.name = legacy->name;
+  record.version = legacy->version;
+  record.integrity = "sha512-" + std::string(86, 'A') + "==";
+  record.backend_system = PluginSystem::kNew;
+  record.code_markers = {"createBackendPlugin"};
+  record.entry_points = {{".", "dist/index.cjs.js", true, true}};
+
+  // And a version, new by metadata and fitting some release without the
+  // legacy system, whose code shows only the legacy system: incompatible
+  // there.
+  const SupportMatrix plain = MatrixBuilder(real_catalog()).build(catalog_backend());
+  const std::size_t gone = *real_catalog().find("1.32.0");
+  std::optional<std::pair<std::size_t, std::size_t>> cell;  // (version, release) that can flip
+  for (std::size_t v = 0; v < plain.versions.size(); ++v) {
+    const Manifest* m = catalog_backend().find(plain.versions[v]);
+    if (m == nullptr || classify_plugin_systems(*m).backend != PluginSystem::kNew) continue;
+    for (std::size_t r = gone; r < plain.releases.size(); ++r) {
+      if (plain.at(v, r) != Tier::kIncompatible) cell = {v, r};
+    }
+  }
+  REQUIRE(cell.has_value());
+  ArtifactRecord newest_legacy = record;
+  newest_legacy.version = plain.versions[cell->first];
+  newest_legacy.backend_system = PluginSystem::kLegacy;
+  newest_legacy.code_markers = {"createRouter"};
+  newest_legacy.entry_points = {{".", "dist/index.cjs.js", true, false}};
+
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("callboard-compat-cli-code-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string url = "sqlite:" + (dir / "code.db").string();
+  {
+    auto storage = backend::open_storage(url);
+    REQUIRE(storage.ok());
+    auto txn = (*storage)->begin();
+    REQUIRE(txn.ok());
+    REQUIRE((*txn)->put_packument(catalog_backend()).ok());
+    for (const auto& r : real_releases()) REQUIRE((*txn)->put_release(r).ok());
+    REQUIRE((*txn)->put_artifact(record).ok());
+    REQUIRE((*txn)->put_artifact(newest_legacy).ok());
+    REQUIRE((*txn)->commit().ok());
+  }
+  const std::vector<ArtifactRecord> records{record, newest_legacy};
+  ScanOptions options;
+  options.artifacts = records;
+
+  auto [status, out] = test::run_command({CALLBOARD_CLI_PATH, "--json", "scan", legacy->name + "@" + legacy->version,
+                                          "--release", "1.32.0", "--db", url});
+  const auto expected = scan(*legacy, real_catalog(), "1.32.0", options);
+  REQUIRE(expected.ok());
+  CHECK(out == to_json(*expected) + "\n");
+  CHECK(has(*expected, "backend-system-code-mismatch"));
+  CHECK_FALSE(has(*expected, "legacy-backend-system"));
+  const auto without = scan(*legacy, real_catalog(), "1.32.0");
+  CHECK(has(*without, "legacy-backend-system"));
+
+  auto [m_status, m_out] =
+      test::run_command({CALLBOARD_CLI_PATH, "--json", "matrix", legacy->name, "--db", url});
+  CHECK(m_status == 0);
+  MatrixBuilder builder(real_catalog(), options);
+  const SupportMatrix with_code = builder.build(catalog_backend());
+  CHECK(json::serialize(json::parse(m_out).at("matrices").at(0)) == json::serialize(json::parse(to_json(with_code))));
+  CHECK(with_code.at(cell->first, cell->second) == Tier::kIncompatible);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST_CASE("cli scan errors") {
   CHECK(cli({"scan", "@nobody/nothing"}).first == 4);
   CHECK(cli({"scan", "@backstage/plugin-catalog-backend", "--release", "0.9"}).first == 4);

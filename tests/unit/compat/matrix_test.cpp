@@ -77,6 +77,32 @@ TEST_CASE("matrix cells equal scan verdicts with moved packages") {
   check_cells(ReleaseCatalog(real_releases(), moved), {});
 }
 
+TEST_CASE("matrix cells equal scan verdicts with stored code records") {
+  // Every other manifest gets a record of its code, cycling through the
+  // systems, so that code agrees with, contradicts and is silent against
+  // the metadata across the real data.
+  const std::vector<Manifest> manifests = all_manifests();
+  std::vector<ArtifactRecord> records;
+  constexpr PluginSystem kSystems[] = {PluginSystem::kNew, PluginSystem::kLegacy, PluginSystem::kTransitional,
+                                       PluginSystem::kNotApplicable};
+  for (std::size_t i = 0; i < manifests.size(); i += 2) {
+    ArtifactRecord r;
+    r.name = manifests[i].name;
+    r.version = manifests[i].version;
+    r.integrity = "sha512-test";
+    r.backend_system = kSystems[(i / 2) % 4];
+    records.push_back(std::move(r));
+  }
+  auto app = load_app_profile(repo_root() / "examples/sample-app");
+  REQUIRE(app.ok());
+  const HostProfile host = host_from_app(*app);
+  ScanOptions options;
+  options.artifacts = records;
+  check_cells(real_catalog(), options);
+  options.host = &host;
+  check_cells(real_catalog(), options);
+}
+
 TEST_CASE("what the registry calls unsupported the scanner calls incompatible") {
   // The registry's supported_releases (src/registry/release_support.cpp)
   // checks singletons and removed packages only; the scanner checks those
