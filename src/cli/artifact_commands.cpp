@@ -27,6 +27,7 @@
 #include "callboard/semver.hpp"
 #include "callboard/version.hpp"
 
+#include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "cli/json_writer.hpp"
 
@@ -88,11 +89,6 @@ Args parse(std::span<const std::string> raw, bool verify) {
   return a;
 }
 
-int usage(Context& ctx, std::string_view command, const std::string& message) {
-  return report_failure(ctx, ExitCode::kUsage, "usage",
-                        message + "; run 'callboard " + std::string(command) + " --help'");
-}
-
 fs::path default_cache_dir() {
   auto env = [](const char* name) -> std::string {
     const char* v = std::getenv(name);
@@ -109,14 +105,6 @@ std::pair<std::string, std::string> split_spec(std::string_view spec) {
   const auto at = spec.rfind('@');
   if (at == std::string_view::npos || at == 0) return {std::string(spec), "latest"};
   return {std::string(spec.substr(0, at)), std::string(spec.substr(at + 1))};
-}
-
-/// The storage `verify` writes to: --db, else CALLBOARD_DB, else
-/// sqlite:callboard.db (as the other commands).
-std::string db_url(const Args& args) {
-  if (args.db) return *args.db;
-  if (const char* env = std::getenv("CALLBOARD_DB"); env != nullptr && *env != '\0') return env;
-  return "sqlite:callboard.db";
 }
 
 struct Session {
@@ -301,14 +289,14 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
     print_verify_help(ctx.out);
     return 0;
   }
-  if (!args.error.empty()) return usage(ctx, "verify", args.error);
-  if (args.positional.size() != 1) return usage(ctx, "verify", "expected one <package>@<version>");
+  if (!args.error.empty()) return usage_error(ctx, "verify", args.error);
+  if (args.positional.size() != 1) return usage_error(ctx, "verify", "expected one <package>@<version>");
   const auto [name, wanted] = split_spec(args.positional[0]);
 
   // The database first: a bad --db fails before anything is downloaded.
   std::unique_ptr<backend::Storage> storage;
   if (!args.no_store) {
-    auto opened = backend::open_storage(db_url(args));
+    auto opened = backend::open_storage(db_url(args.db));
     if (!opened) return report_error(ctx, opened.error());
     storage = std::move(*opened);
   }
@@ -452,13 +440,13 @@ int run_changelog(Context& ctx, std::span<const std::string> raw) {
     print_changelog_help(ctx.out);
     return 0;
   }
-  if (!args.error.empty()) return usage(ctx, "changelog", args.error);
-  if (args.positional.size() != 3) return usage(ctx, "changelog", "expected <package> <from> <to>");
+  if (!args.error.empty()) return usage_error(ctx, "changelog", args.error);
+  if (args.positional.size() != 3) return usage_error(ctx, "changelog", "expected <package> <from> <to>");
   const std::string& name = args.positional[0];
   const std::string& from = args.positional[1];
   const std::string& to = args.positional[2];
   if (!semver::Version::parse(from) || !semver::Version::parse(to)) {
-    return usage(ctx, "changelog", "<from> and <to> must be versions");
+    return usage_error(ctx, "changelog", "<from> and <to> must be versions");
   }
   auto session = open_session(args);
   if (!session) return report_error(ctx, session.error());

@@ -22,89 +22,16 @@
 #include "callboard/registry.hpp"
 #include "callboard/semver.hpp"
 
+#include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "cli/json_writer.hpp"
 
 namespace callboard::cli {
 namespace {
 
-using compat::Tier;
-
-constexpr std::string_view kDefaultDb = "sqlite:callboard.db";
 constexpr std::size_t kMaxPackageJsonBytes = 4u << 20;
 
-struct Args {
-  std::vector<std::string> positional;
-  std::vector<std::pair<std::string, std::string>> options;
-  std::string error;
-  [[nodiscard]] std::optional<std::string> get(std::string_view name) const {
-    std::optional<std::string> last;
-    for (const auto& [k, v] : options) {
-      if (k == name) last = v;
-    }
-    return last;
-  }
-  [[nodiscard]] bool has(std::string_view name) const { return get(name).has_value(); }
-};
-
-Args parse(std::span<const std::string> args, std::initializer_list<std::string_view> values,
-           std::initializer_list<std::string_view> flags) {
-  Args out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--") {
-      for (++i; i < args.size(); ++i) out.positional.push_back(args[i]);
-      break;
-    }
-    if (arg == "-h") {
-      out.options.emplace_back("help", "");
-      continue;
-    }
-    if (arg.size() > 2 && arg.starts_with("--")) {
-      std::string name = arg.substr(2);
-      std::optional<std::string> inline_value;
-      if (const auto eq = name.find('='); eq != std::string::npos) {
-        inline_value = name.substr(eq + 1);
-        name.resize(eq);
-      }
-      if (std::find(values.begin(), values.end(), name) != values.end()) {
-        if (inline_value) {
-          out.options.emplace_back(name, *inline_value);
-        } else if (i + 1 < args.size()) {
-          out.options.emplace_back(name, args[++i]);
-        } else {
-          out.error = "option --" + name + " needs a value";
-          return out;
-        }
-      } else if (std::find(flags.begin(), flags.end(), name) != flags.end() && !inline_value) {
-        out.options.emplace_back(name, "");
-      } else {
-        out.error = "unknown option '" + arg + "'";
-        return out;
-      }
-    } else {
-      out.positional.push_back(arg);
-    }
-  }
-  return out;
-}
-
-int usage(Context& ctx, std::string_view command, const std::string& message) {
-  return report_failure(ctx, ExitCode::kUsage, "usage",
-                        message + "; run 'callboard " + std::string(command) + " --help'");
-}
-
-Result<std::unique_ptr<backend::Storage>> open_db(const Args& args) {
-  std::string url;
-  if (auto db = args.get("db")) {
-    url = *db;
-  } else if (const char* env = std::getenv("CALLBOARD_DB"); env != nullptr && *env != '\0') {
-    url = env;
-  } else {
-    url = std::string(kDefaultDb);
-  }
-  return backend::open_storage(url);
-}
+using compat::Tier;
 
 Result<std::string> read_file(const std::filesystem::path& path, std::size_t limit) {
   std::error_code ec;
@@ -148,7 +75,7 @@ Result<std::vector<Release>> releases_from_folder(const std::filesystem::path& f
 
 /// The catalog: releases from --releases or the database (else the seed
 /// data shipped with callboard), moved packages from the database.
-Result<compat::ReleaseCatalog> load_catalog(const Args& args, backend::Storage& storage) {
+Result<compat::ReleaseCatalog> load_catalog(const ParsedArgs& args, backend::Storage& storage) {
   std::vector<Release> releases;
   if (auto folder = args.get("releases")) {
     auto loaded = releases_from_folder(*folder);
@@ -273,10 +200,10 @@ int exit_for(Tier tier) {
   return static_cast<int>(tier == Tier::kIncompatible ? ExitCode::kNegative : ExitCode::kOk);
 }
 
-int run_upgrade(Context& ctx, const Args& args, backend::Storage& storage,
+int run_upgrade(Context& ctx, const ParsedArgs& args, backend::Storage& storage,
                 const compat::ReleaseCatalog& catalog) {
   const auto release = args.get("release");
-  if (!release) return usage(ctx, "scan", "--app without a package needs --release <target>");
+  if (!release) return usage_error(ctx, "scan", "--app without a package needs --release <target>");
   auto app = load_app_profile(*args.get("app"));
   if (!app) return report_error(ctx, app.error());
   std::vector<Packument> packuments;
@@ -360,24 +287,24 @@ void print_scan_help(std::ostream& out) {
 }
 
 int run_scan(Context& ctx, std::span<const std::string> raw) {
-  const auto args = parse(raw, {"db", "release", "app", "tier", "releases", "node", "target"},
+  const auto args = parse_args(raw, {"db", "release", "app", "tier", "releases", "node", "target"},
                           {"newest", "help"});
   if (args.has("help")) {
     print_scan_help(ctx.out);
     return 0;
   }
-  if (!args.error.empty()) return usage(ctx, "scan", args.error);
-  if (args.positional.size() > 1) return usage(ctx, "scan", "expected one package");
-  if (args.positional.empty() && !args.has("app")) return usage(ctx, "scan", "expected a package");
+  if (!args.error.empty()) return usage_error(ctx, "scan", args.error);
+  if (args.positional.size() > 1) return usage_error(ctx, "scan", "expected one package");
+  if (args.positional.empty() && !args.has("app")) return usage_error(ctx, "scan", "expected a package");
   std::optional<Tier> tier = Tier::kCompatible;
   if (auto t = args.get("tier")) {
     tier = compat::parse_tier(*t);
     if (!tier || *tier == Tier::kIncompatible) {
-      return usage(ctx, "scan", "--tier takes 'aligned' or 'compatible'");
+      return usage_error(ctx, "scan", "--tier takes 'aligned' or 'compatible'");
     }
   }
   if (args.has("tier") && !args.has("newest"))
-    return usage(ctx, "scan", "--tier goes with --newest");
+    return usage_error(ctx, "scan", "--tier goes with --newest");
 
   auto storage = open_db(args);
   if (!storage) return report_error(ctx, storage.error());
@@ -427,7 +354,7 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
   Manifest manifest;
   if (is_path(target)) {
     if (args.has("newest"))
-      return usage(ctx, "scan", "--newest needs an indexed package, not a file");
+      return usage_error(ctx, "scan", "--newest needs an indexed package, not a file");
     auto m = manifest_from_path(target);
     if (!m) return report_error(ctx, m.error());
     manifest = std::move(*m);
@@ -493,7 +420,7 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
     }
     manifest = *picked;
   }
-  if (args.has("newest")) return usage(ctx, "scan", "--newest needs an indexed package");
+  if (args.has("newest")) return usage_error(ctx, "scan", "--newest needs an indexed package");
 
   auto result = compat::scan(manifest, *catalog, release_text, options);
   if (!result) return report_error(ctx, result.error());
@@ -536,13 +463,13 @@ void print_matrix_help(std::ostream& out) {
 }
 
 int run_matrix(Context& ctx, std::span<const std::string> raw) {
-  const auto args = parse(raw, {"db", "releases"}, {"all", "help"});
+  const auto args = parse_args(raw, {"db", "releases"}, {"all", "help"});
   if (args.has("help")) {
     print_matrix_help(ctx.out);
     return 0;
   }
-  if (!args.error.empty()) return usage(ctx, "matrix", args.error);
-  if (args.positional.size() != 1) return usage(ctx, "matrix", "expected one plugin id or package");
+  if (!args.error.empty()) return usage_error(ctx, "matrix", args.error);
+  if (args.positional.size() != 1) return usage_error(ctx, "matrix", "expected one plugin id or package");
   auto storage = open_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto catalog = load_catalog(args, **storage);

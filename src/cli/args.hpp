@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// Argument parsing and database opening shared by the subcommands.
+
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "callboard/backend/storage.hpp"
+#include "callboard/error.hpp"
+
+#include "cli/cli.hpp"
+
+namespace callboard::cli {
+
+/// The database when neither --db nor CALLBOARD_DB names one.
+inline constexpr std::string_view kDefaultDb = "sqlite:callboard.db";
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  /// `--name value` in order; flags have an empty value. `-h` is `help`.
+  std::vector<std::pair<std::string, std::string>> options;
+  /// Set on the first unknown option or missing value; parsing stops there.
+  std::string error;
+
+  /// The last value given for `name`.
+  [[nodiscard]] std::optional<std::string> get(std::string_view name) const;
+  /// Every value given for `name`, in order.
+  [[nodiscard]] std::vector<std::string> all(std::string_view name) const;
+  [[nodiscard]] bool has(std::string_view name) const { return get(name).has_value(); }
+};
+
+/// `value_options` take a value (`--db x` or `--db=x`); `flags` do not.
+/// Everything after `--` is positional.
+ParsedArgs parse_args(std::span<const std::string> args, std::initializer_list<std::string_view> value_options,
+                      std::initializer_list<std::string_view> flags);
+
+/// Reports a usage error (exit 2) pointing at `callboard <command> --help`.
+int usage_error(Context& ctx, std::string_view command, const std::string& message);
+
+/// The storage URL: the --db value if given, else CALLBOARD_DB, else kDefaultDb.
+std::string db_url(const std::optional<std::string>& db_option);
+inline std::string db_url(const ParsedArgs& args) { return db_url(args.get("db")); }
+
+/// Opens the storage db_url(args) names.
+Result<std::shared_ptr<backend::Storage>> open_db(const ParsedArgs& args);
+
+}  // namespace callboard::cli
