@@ -10,5 +10,6 @@
 #include "callboard/model.hpp"       // IWYU pragma: export
 #include "callboard/npm_config.hpp"  // IWYU pragma: export
 #include "callboard/registry.hpp"    // IWYU pragma: export
+#include "callboard/solver.hpp"      // IWYU pragma: export
 #include "callboard/semver.hpp"      // IWYU pragma: export
 #include "callboard/version.hpp"     // IWYU pragma: export

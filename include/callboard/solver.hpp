@@ -1,0 +1,338 @@
+#pragma once
+/// \file
+/// The dependency solver: which versions to install for a change to a
+/// Backstage app (add, upgrade or remove packages), or why none fit.
+///
+/// The algorithm is PubGrub (conflict-driven clause learning over version
+/// ranges, as in Dart's pub and pubgrub-rs); a failure is explained as
+/// numbered prose derived from the conflict's derivation graph.
+///
+/// npm semantics as modelled here:
+///  - every package name has at most one *host-level* copy (the one at the
+///    top of node_modules). The app's own dependencies, every
+///    peerDependency and every dependency on a *singleton* constrain that
+///    copy;
+///  - a `dependencies` entry on a package that is not a singleton may be
+///    met by the host-level copy or by a nested copy of its own; a nested
+///    copy's own peers and singleton dependencies still constrain the
+///    host-level copies. Copies that differ in version are reported as
+///    duplicates in the plan, never as a failure;
+///  - an optional peer (`peerDependenciesMeta[name].optional`) constrains
+///    the host-level copy only when that package is present;
+///  - the Backstage release manifest pins each of its packages to the
+///    release's version whenever the host-level copy is present, and the
+///    app's package.json `dependencies` ranges (every workspace's, on the
+///    host-level copy) are hard requirements.
+/// `optionalDependencies` and `devDependencies` (the app's too) are not
+/// followed; dependency specifiers that are not registry ranges (git, file,
+/// url) are skipped and listed in the plan; `workspace:`/`link:` entries
+/// naming the app's own workspaces are the app itself.
+///
+/// Everything here is synchronous and deterministic: the same source
+/// contents and the same request give the same plan or the same text.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "callboard/error.hpp"
+#include "callboard/export.hpp"
+#include "callboard/model.hpp"
+
+namespace callboard::backend {
+class Storage;
+}
+
+namespace callboard::solver {
+
+// ---------------------------------------------------------------------------
+// Where versions and manifests come from.
+
+/// Gives the packument (every version with its manifest) of a package, on
+/// demand: the solver asks only for packages it reaches, and asks for each
+/// name at most once per Solver (once per solve() call for the free function).
+///
+/// Implementations must not throw. Errors other than "unknown package"
+/// (which is nullptr, not an error) abort the solve and are returned
+/// from solve() unchanged. Thread-safety: one solve uses one source from one
+/// thread; implementations need not be thread-safe.
+class CALLBOARD_EXPORT PackageSource {
+ public:
+  /// Bumped whenever a virtual function is added, removed or changed.
+  static constexpr std::uint32_t kInterfaceVersion = 1;
+
+  virtual ~PackageSource();
+  PackageSource() = default;
+  PackageSource(const PackageSource&) = delete;
+  PackageSource& operator=(const PackageSource&) = delete;
+
+  /// The packument of `name`, its versions sorted ascending (as the model
+  /// parsers produce them); nullptr when the source does not know the name.
+  /// Shared and immutable, so a source holding packuments in memory gives
+  /// them out without copying; the solver keeps it for the solve's duration.
+  virtual Result<std::shared_ptr<const Packument>> packument(std::string_view name) noexcept = 0;
+};
+
+/// A source over a map held in memory (tests, embedding hosts that already
+/// hold packuments). Versions given out of order are sorted on add().
+class CALLBOARD_EXPORT MemoryPackageSource final : public PackageSource {
+ public:
+  MemoryPackageSource() = default;
+  /// Adds or replaces the packument of `packument.name`. Versions that are
+  /// not valid semver are dropped.
+  void add(Packument packument);
+  /// How many times packument() was called (tests check laziness with it).
+  [[nodiscard]] std::size_t lookups() const noexcept { return lookups_; }
+
+  Result<std::shared_ptr<const Packument>> packument(std::string_view name) noexcept override;
+
+ private:
+  std::map<std::string, std::shared_ptr<const Packument>, std::less<>> packuments_;
+  std::size_t lookups_ = 0;
+};
+
+/// A source reading packuments from a Storage (what `callboard index`
+/// filled). The storage must outlive the source; storage errors are passed on.
+CALLBOARD_EXPORT std::unique_ptr<PackageSource> storage_package_source(backend::Storage& storage);
+
+// ---------------------------------------------------------------------------
+// The request.
+
+/// Packages that must never be duplicated by default: Backstage's plugin and
+/// app API packages (@backstage/core-plugin-api, core-app-api,
+/// frontend-plugin-api, frontend-app-api, backend-plugin-api,
+/// backend-app-api, plugin-catalog-react), react and react-dom.
+CALLBOARD_EXPORT std::vector<std::string> default_singletons();
+
+enum class ChangeKind : std::uint8_t {
+  kAdd,      ///< install a package the app does not list yet (or re-range one it lists)
+  kUpgrade,  ///< move a listed package to the newest version the range allows
+  kRemove,   ///< drop a package from the app's package.json files
+};
+CALLBOARD_EXPORT std::string_view to_string(ChangeKind kind) noexcept;
+
+/// One requested change.
+struct PackageChange {
+  ChangeKind kind = ChangeKind::kAdd;
+  std::string name;
+  /// npm range; empty means any version (the newest that fits is chosen).
+  std::string range;
+  /// Workspace path ("packages/backend") whose package.json gets the edit;
+  /// empty: chosen from the package's Backstage role (backend roles go to
+  /// the app's backend package, frontend roles to its frontend package,
+  /// everything else to the root).
+  std::string workspace;
+  friend bool operator==(const PackageChange&, const PackageChange&) = default;
+};
+
+/// What happens to a package the source does not know.
+enum class UnknownPackages : std::uint8_t {
+  /// A requirement on it cannot be met: the solve fails and says so.
+  kFail,
+  /// It is assumed installable and unconstrained (its own dependencies are
+  /// unknown); the plan lists it under `external`. For indexes that hold
+  /// only the Backstage ecosystem (react, lodash, ... are not in them).
+  kAssumeExternal,
+};
+
+struct SolveOptions {
+  /// Package names that must have exactly one copy. Default: default_singletons().
+  /// An entry ending in '*' is a prefix ("@backstage/plugin-*": every
+  /// Backstage plugin package, as the Backstage CLI's strictest duplicate
+  /// rule has it).
+  std::vector<std::string> singletons = default_singletons();
+  /// Treat every package as a singleton (classic single-copy semantics, as
+  /// pub and cargo have; used by the textbook examples).
+  bool all_singletons = false;
+  UnknownPackages unknown_packages = UnknownPackages::kFail;
+  /// Upper bound on decisions plus conflicts; kResourceExhausted beyond it.
+  std::size_t max_steps = 2'000'000;
+};
+
+/// Everything solve() needs besides the package source.
+struct SolveRequest {
+  /// The app (backstage.json, package.json files, lockfile). An empty profile
+  /// (no packages) is an empty app: only `changes` are required.
+  AppProfile app;
+  /// The release to solve against (its manifest); nullopt: no release pins.
+  /// When it differs from app.backstage_version the app moves to it: the
+  /// app's ranges on the release's packages follow the new release (as
+  /// `backstage-cli versions:bump` rewrites them) and the plan edits them.
+  std::optional<Release> release;
+  /// Candidate releases for allow_release_upgrade, any order.
+  std::vector<Release> releases;
+  /// Search the lowest release, at or above `release`, on which everything fits.
+  bool allow_release_upgrade = false;
+  std::vector<PackageChange> changes;
+  SolveOptions options;
+  /// The root's name in explanations ("root" in the textbook examples).
+  std::string root_name = "your app";
+};
+
+// ---------------------------------------------------------------------------
+// The answer.
+
+/// One copy of a package in the install plan.
+struct PlannedPackage {
+  std::string name;
+  std::string version;
+  /// The version the lockfile had, if any.
+  std::string previous;
+  /// True for the host-level copy; false for a nested copy.
+  bool host_level = true;
+  /// Why this version: "requested", "already installed", "pinned by
+  /// Backstage 1.31.0", "newest matching", "shared with the host-level copy", ...
+  std::string reason;
+  /// Requirements this copy meets: "your app (packages/backend) ^1.2.0",
+  /// "@backstage/plugin-x 1.4.0 dependency ^0.5.0", "... peer ^1.0.0".
+  std::vector<std::string> required_by;
+  friend bool operator==(const PlannedPackage&, const PlannedPackage&) = default;
+};
+
+/// One change to a package.json (or backstage.json) of the app.
+struct ManifestEdit {
+  /// File relative to the app root ("packages/backend/package.json", "backstage.json").
+  std::string file;
+  /// "dependencies", or "version" for backstage.json.
+  std::string field;
+  std::string name;
+  /// Old value; empty when added.
+  std::string from;
+  /// New value; empty when removed.
+  std::string to;
+  friend bool operator==(const ManifestEdit&, const ManifestEdit&) = default;
+};
+
+/// A package that would be installed in more than one version.
+struct DuplicateCopies {
+  std::string name;
+  /// Sorted ascending; the host-level one is marked by PlannedPackage.
+  std::vector<std::string> versions;
+  friend bool operator==(const DuplicateCopies&, const DuplicateCopies&) = default;
+};
+
+struct SolveStats {
+  std::size_t decisions = 0;
+  std::size_t conflicts = 0;
+  std::size_t propagations = 0;
+  std::size_t incompatibilities = 0;
+  std::size_t packages_loaded = 0;
+  /// Releases considered (allow_release_upgrade), including the one that
+  /// fitted. A release that agrees with the previous one on every host fact
+  /// the previous failure's proof used (release pins, app ranges) fails the
+  /// same way: it is counted here but not solved again.
+  std::size_t releases_tried = 0;
+  friend bool operator==(const SolveStats&, const SolveStats&) = default;
+};
+
+/// A release package whose pinned version moves with a release upgrade.
+struct ReleaseMove {
+  std::string name;
+  std::string from;
+  std::string to;
+  friend bool operator==(const ReleaseMove&, const ReleaseMove&) = default;
+};
+
+struct InstallPlan {
+  /// The release solved against ("" without a release).
+  std::string release;
+  /// The app's release before the change.
+  std::string previous_release;
+  /// Sorted by name, host-level copy first, then nested copies by version.
+  std::vector<PlannedPackage> packages;
+  /// Sorted by file, then name.
+  std::vector<ManifestEdit> edits;
+  std::vector<DuplicateCopies> duplicates;
+  /// Release packages the app uses whose version moves (release upgrade only).
+  std::vector<ReleaseMove> release_moves;
+  /// Packages the source does not know (UnknownPackages::kAssumeExternal), sorted.
+  std::vector<std::string> external;
+  /// "name spec" requirements skipped because the spec is not a registry range, sorted.
+  std::vector<std::string> skipped;
+  /// "name@version" copies in the plan that the release pins but the source
+  /// lacks (a partial mirror): kept as candidates, their own dependencies
+  /// unknown and not followed. Sorted.
+  std::vector<std::string> unindexed;
+  SolveStats stats;
+  friend bool operator==(const InstallPlan&, const InstallPlan&) = default;
+};
+
+/// Why no plan exists.
+struct Conflict {
+  /// PubGrub-style prose, lines separated by '\n'; lines referred to later
+  /// end in "(n)".
+  std::string explanation;
+  /// Packages named in the explanation, sorted.
+  std::vector<std::string> packages;
+  /// Releases tried (allow_release_upgrade): the explanation is the one for
+  /// the newest.
+  std::vector<std::string> releases_tried;
+  SolveStats stats;
+  friend bool operator==(const Conflict&, const Conflict&) = default;
+};
+
+/// A plan or a conflict. Errors (source failures, malformed requests,
+/// cancellation, the step bound) are the Error of solve()'s Result.
+struct SolveOutcome {
+  std::optional<InstallPlan> plan;
+  std::optional<Conflict> conflict;
+  [[nodiscard]] bool ok() const noexcept { return plan.has_value(); }
+};
+
+/// Progress of a long solve: the current release and the work done so far.
+struct SolveProgress {
+  std::string release;
+  std::size_t decisions = 0;
+  std::size_t conflicts = 0;
+};
+
+/// Solves requests against one source and keeps what it learns about
+/// packages (packuments, parsed versions, dependency lists) for the next
+/// call, which makes many solves over the same index (a plugin x release
+/// matrix, a release search) cheap. The source's contents must not change
+/// while a Solver uses it; one Solver is used from one thread at a time.
+class CALLBOARD_EXPORT Solver {
+ public:
+  explicit Solver(PackageSource& source);
+  ~Solver();
+  Solver(const Solver&) = delete;
+  Solver& operator=(const Solver&) = delete;
+
+  /// As the free function solve() below.
+  Result<SolveOutcome> solve(const SolveRequest& request,
+                             const std::function<void(const SolveProgress&)>& progress = {},
+                             std::stop_token stop = {});
+
+ private:
+  struct Cache;
+  PackageSource& source_;
+  std::unique_ptr<Cache> cache_;
+};
+
+/// Solves `request` against `source` (a Solver used once).
+/// Errors: kInvalidArgument for a change with an empty name or an invalid
+/// range (context "package", "range"), or an unknown `workspace`; whatever
+/// the source returns; kCancelled when `stop` is requested (checked between
+/// decisions); kResourceExhausted past options.max_steps.
+/// `progress` is called at most every 1024 steps and once per release tried.
+CALLBOARD_EXPORT Result<SolveOutcome> solve(const SolveRequest& request, PackageSource& source,
+                                            const std::function<void(const SolveProgress&)>& progress = {},
+                                            std::stop_token stop = {});
+
+/// The outcome as JSON (the CLI's `solve --json` document):
+///   {"ok":true,"plan":{"release","previousRelease","packages":[{"name","version",
+///    "previous","hostLevel","reason","requiredBy":[...]}],"edits":[{"file","field",
+///    "name","from","to"}],"duplicates":[{"name","versions":[...]}],
+///    "releaseMoves":[{"name","from","to"}],"external":[...],"skipped":[...],"unindexed":[...],
+///    "stats":{...}}}
+/// or {"ok":false,"conflict":{"explanation","packages":[...],"releasesTried":[...],"stats":{...}}}.
+CALLBOARD_EXPORT std::string to_json(const SolveOutcome& outcome);
+
+}  // namespace callboard::solver

@@ -1,0 +1,277 @@
+// `callboard solve`: what to install for a change to a Backstage app, or why
+// nothing fits.
+//
+//   callboard solve --app <dir> add <pkg>[@range]... [--release 1.x]
+//                   [--allow-release-upgrade] [--workspace <path>] [--db URL] [--json]
+//   callboard solve --app <dir> upgrade <pkg>[@range]...
+//   callboard solve --app <dir> remove <pkg>...
+//
+// Packuments and release manifests come from the database `callboard index`
+// filled (--db, else CALLBOARD_DB, else sqlite:callboard.db). Packages the
+// index does not hold (react, lodash, ...) are taken as installable and
+// listed as external.
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "callboard/backend/storage.hpp"
+#include "callboard/model.hpp"
+#include "callboard/semver.hpp"
+#include "callboard/solver.hpp"
+
+#include "cli/args.hpp"
+#include "cli/cli.hpp"
+
+namespace callboard::cli {
+namespace {
+
+int usage(Context& ctx, const std::string& message) { return usage_error(ctx, "solve", message); }
+
+/// "@scope/name@^1.2" -> ("@scope/name", "^1.2").
+std::pair<std::string, std::string> split_spec(const std::string& arg) {
+  const auto at = arg.rfind('@');
+  if (at == std::string::npos || at == 0) return {arg, ""};
+  return {arg.substr(0, at), arg.substr(at + 1)};
+}
+
+/// The release named by `wanted` (a version or a range such as "1.x": the
+/// newest stored release it admits), from the stored versions.
+std::optional<std::string> pick_release(const std::vector<std::string>& stored, const std::string& wanted) {
+  if (std::find(stored.begin(), stored.end(), wanted) != stored.end()) return wanted;
+  auto range = semver::Range::parse(wanted);
+  if (!range) return std::nullopt;
+  std::optional<std::string> best;
+  for (const std::string& v : stored) {  // ascending
+    if (range->satisfied_by(std::string_view(v))) best = v;
+  }
+  return best;
+}
+
+void print_plan(Context& ctx, const solver::InstallPlan& plan, const solver::InstallPlan* baseline) {
+  std::ostream& out = ctx.out;
+  if (plan.release != plan.previous_release && !plan.release.empty()) {
+    out << "Backstage release: " << plan.previous_release << " -> " << plan.release << "\n";
+  } else if (!plan.release.empty()) {
+    out << "Backstage release: " << plan.release << "\n";
+  }
+  std::map<std::pair<std::string, bool>, std::string> before;
+  if (baseline) {
+    for (const auto& p : baseline->packages) before[{p.name, p.host_level}] = p.version;
+  }
+  std::size_t shown = 0;
+  out << (baseline ? "\nChanges to the installed tree:\n" : "\nInstall plan:\n");
+  for (const auto& p : plan.packages) {
+    auto it = before.find({p.name, p.host_level});
+    if (baseline && it != before.end() && it->second == p.version) continue;
+    ++shown;
+    out << "  " << (baseline && it == before.end() ? "+ " : baseline ? "~ " : "  ") << p.name << ' ' << p.version;
+    if (baseline && it != before.end()) out << " (was " << it->second << ")";
+    if (!p.host_level) out << " [nested copy]";
+    out << "\n      why: " << p.reason << "\n";
+    if (!p.required_by.empty()) {
+      out << "      required by: " << p.required_by.front();
+      if (p.required_by.size() > 1) out << " (+" << p.required_by.size() - 1 << " more)";
+      out << "\n";
+    }
+  }
+  if (baseline) {
+    std::map<std::pair<std::string, bool>, bool> now;
+    for (const auto& p : plan.packages) now[{p.name, p.host_level}] = true;
+    for (const auto& p : baseline->packages) {
+      if (!now.contains({p.name, p.host_level})) {
+        ++shown;
+        out << "  - " << p.name << ' ' << p.version << (p.host_level ? "" : " [nested copy]") << "\n";
+      }
+    }
+  }
+  if (shown == 0) out << "  (nothing changes)\n";
+  if (!plan.edits.empty()) {
+    out << "\nEdits:\n";
+    for (const auto& e : plan.edits) {
+      out << "  " << e.file << ": " << e.name << ' ';
+      if (e.from.empty()) {
+        out << "add " << e.to;
+      } else if (e.to.empty()) {
+        out << "remove (was " << e.from << ")";
+      } else {
+        out << e.from << " -> " << e.to;
+      }
+      out << "\n";
+    }
+  }
+  if (!plan.duplicates.empty()) {
+    out << "\nDuplicate copies (nested under their dependents):\n";
+    for (const auto& d : plan.duplicates) {
+      out << "  " << d.name << ":";
+      for (const auto& v : d.versions) out << ' ' << v;
+      out << "\n";
+    }
+  }
+  if (!plan.release_moves.empty()) {
+    out << "\nRelease packages that move with the release:\n";
+    for (const auto& m : plan.release_moves) out << "  " << m.name << ' ' << m.from << " -> " << m.to << "\n";
+  }
+  out << "\n" << plan.packages.size() << " packages in the tree";
+  if (!plan.external.empty()) out << ", " << plan.external.size() << " outside the index (taken as installable)";
+  if (!plan.unindexed.empty()) {
+    out << ", " << plan.unindexed.size() << " at release versions the index lacks (their dependencies unchecked)";
+  }
+  out << "; " << plan.stats.decisions << " decisions, " << plan.stats.conflicts << " conflicts";
+  if (plan.stats.releases_tried > 1) out << ", " << plan.stats.releases_tried << " releases tried";
+  out << ".\n";
+}
+
+}  // namespace
+
+void print_solve_help(std::ostream& out) {
+  out << "Usage: callboard solve --app <dir> add <package>[@<range>]... [options]\n"
+         "       callboard solve --app <dir> upgrade <package>[@<range>]... [options]\n"
+         "       callboard solve --app <dir> remove <package>... [options]\n"
+         "\n"
+         "Finds the versions to install for a change to a Backstage app, or explains\n"
+         "why none fit. The app's release manifest (backstage.json) and the ranges in\n"
+         "its package.json files are hard constraints; peer dependencies and\n"
+         "Backstage singletons (core-plugin-api, backend-plugin-api, ...) must be met\n"
+         "by the one host-level copy; other dependencies may get a nested copy.\n"
+         "\n"
+         "Options:\n"
+         "  --app <dir>               the app's root folder (default: .)\n"
+         "  --release <version|range> solve against this release (default: backstage.json)\n"
+         "  --allow-release-upgrade   find the lowest release at or above the app's on which\n"
+         "                            everything fits, and say what else moves\n"
+         "  --workspace <path>        package.json to edit for `add` (default: by role)\n"
+         "  --singleton <name>        add a package that must never be duplicated (repeatable;\n"
+         "                            a trailing * is a prefix: '@backstage/plugin-*')\n"
+         "  --strict                  packages missing from the index fail the solve\n"
+         "  --full                    list the whole tree instead of what changes\n"
+         "  --db <url>                database (default: $CALLBOARD_DB or sqlite:callboard.db)\n"
+         "  --json                    the outcome as one JSON document\n"
+         "\n"
+         "Exit codes: 0 a plan was found, 6 no versions fit (the explanation says why).\n";
+}
+
+int run_solve(Context& ctx, std::span<const std::string> raw) {
+  const auto args = parse_args(raw, {"app", "db", "release", "workspace", "singleton"},
+                               {"help", "allow-release-upgrade", "strict", "full"});
+  if (args.has("help")) {
+    print_solve_help(ctx.out);
+    return static_cast<int>(ExitCode::kOk);
+  }
+  if (!args.error.empty()) return usage(ctx, args.error);
+  const std::string app_dir = args.get("app").value_or(".");
+  const std::string release_arg = args.get("release").value_or("");
+  const std::string workspace = args.get("workspace").value_or("");
+  const bool allow_upgrade = args.has("allow-release-upgrade");
+  const bool strict = args.has("strict");
+  const bool full = args.has("full");
+  const std::vector<std::string> extra_singletons = args.all("singleton");
+  const std::vector<std::string>& positional = args.positional;
+  if (positional.empty()) return usage(ctx, "say what to do: add, upgrade or remove");
+  solver::ChangeKind kind;
+  if (positional[0] == "add") {
+    kind = solver::ChangeKind::kAdd;
+  } else if (positional[0] == "upgrade") {
+    kind = solver::ChangeKind::kUpgrade;
+  } else if (positional[0] == "remove") {
+    kind = solver::ChangeKind::kRemove;
+  } else {
+    return usage(ctx, "unknown action '" + positional[0] + "' (add, upgrade or remove)");
+  }
+  if (positional.size() < 2) return usage(ctx, "name at least one package");
+
+  auto storage = open_db(args);
+  if (!storage) return report_error(ctx, storage.error());
+  auto app = load_app_profile(app_dir);
+  if (!app) return report_error(ctx, app.error());
+
+  solver::SolveRequest request;
+  request.app = std::move(*app);
+  request.options.unknown_packages =
+      strict ? solver::UnknownPackages::kFail : solver::UnknownPackages::kAssumeExternal;
+  for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
+  for (std::size_t i = 1; i < positional.size(); ++i) {
+    auto [name, range] = split_spec(positional[i]);
+    if (kind == solver::ChangeKind::kRemove && !range.empty()) {
+      return usage(ctx, "remove takes package names without ranges");
+    }
+    request.changes.push_back({kind, name, range, workspace});
+  }
+
+  auto versions = (*storage)->release_versions();
+  if (!versions) return report_error(ctx, versions.error());
+  std::string wanted = release_arg.empty() ? request.app.backstage_version : release_arg;
+  if (!wanted.empty()) {
+    auto picked = pick_release(*versions, wanted);
+    if (!picked) {
+      return report_error(ctx, Error{ErrorCode::kNotFound,
+                                     "no stored Backstage release matches '" + wanted +
+                                         "'; run 'callboard index' or 'callboard releases import'",
+                                     {}, false}
+                                   .with("release", wanted));
+    }
+    auto release = (*storage)->release(*picked);
+    if (!release) return report_error(ctx, release.error());
+    request.release = std::move(**release);
+  }
+  // The app as it is, for showing what the change moves.
+  std::optional<Release> app_release;
+  if (!request.app.backstage_version.empty()) {
+    if (request.release && request.release->version == request.app.backstage_version) {
+      app_release = request.release;
+    } else if (auto r = (*storage)->release(request.app.backstage_version); r && *r) {
+      app_release = std::move(**r);
+    }
+  }
+  if (allow_upgrade) {
+    request.allow_release_upgrade = true;
+    for (const std::string& v : *versions) {
+      auto r = (*storage)->release(v);
+      if (!r) return report_error(ctx, r.error());
+      if (*r) request.releases.push_back(std::move(**r));
+    }
+  }
+
+  auto source = solver::storage_package_source(**storage);
+  solver::Solver solver(*source);
+  auto outcome = solver.solve(request);
+  if (!outcome) return report_error(ctx, outcome.error());
+
+  if (ctx.json) {
+    ctx.out << solver::to_json(*outcome) << '\n';
+  } else if (outcome->plan) {
+    // What changes relative to the app as it is (on the same release).
+    std::optional<solver::InstallPlan> baseline;
+    if (!full) {
+      solver::SolveRequest as_is = request;
+      as_is.changes.clear();
+      as_is.allow_release_upgrade = false;
+      as_is.release = app_release;
+      if (auto b = solver.solve(as_is); b && b->plan) baseline = std::move(b->plan);
+    }
+    print_plan(ctx, *outcome->plan, baseline ? &*baseline : nullptr);
+    for (const solver::PackageChange& c : request.changes) {
+      for (const solver::PlannedPackage& p : outcome->plan->packages) {
+        if (p.name == c.name && p.host_level && p.reason.starts_with("pinned by")) {
+          ctx.out << "note: " << p.name << " stays at " << p.version << ", " << p.reason
+                  << "; --release <newer> or --allow-release-upgrade moves the release\n";
+        }
+      }
+    }
+  } else {
+    ctx.out << "No versions fit:\n\n" << outcome->conflict->explanation;
+    if (outcome->conflict->releases_tried.size() > 1) {
+      ctx.out << "\n(" << outcome->conflict->releases_tried.size()
+              << " releases tried; the explanation is for the newest, "
+              << outcome->conflict->releases_tried.back() << ".)\n";
+    }
+  }
+  return static_cast<int>(outcome->plan ? ExitCode::kOk : ExitCode::kUnsatisfiable);
+}
+
+}  // namespace callboard::cli

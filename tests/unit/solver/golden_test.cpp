@@ -1,0 +1,160 @@
+// Data-driven solver cases: tests/cases/solver/*.json. Each case gives a
+// registry (inline, and/or real packuments from files), an optional app and
+// release, the requested changes and what must come out: a plan's versions
+// and duplicates, or the exact failure text. A bug becomes a new file.
+//
+//   {"description", "registry": {name: {version: package.json}},
+//    "packuments": ["tests/cases/solver/packuments/x.json"],
+//    "singletons": "all" | [names] (absent: the Backstage default),
+//    "external": true (unknown packages are external),
+//    "release": {"version", "packages": {name: version}} | "releaseFile": "data/releases/1.31.0.json",
+//    "releases": ["data/releases/1.32.0.json", ...], "allowReleaseUpgrade": true,
+//    "app": {"backstageVersion", "packages": [{"path", "manifest": {package.json}}], "locked": {name: version}},
+//    "changes": [{"kind": "add"|"upgrade"|"remove", "name", "range"}],
+//    "rootName": "root",
+//    "expect": {"ok": true, "versions": {name: version}, "nested": {name: [versions]},
+//               "duplicates": {name: [versions]}, "edits": [[file, name, from, to]], "release": "1.x"}
+//            | {"ok": false, "explanation": "..."}}
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "solver_test_support.hpp"
+
+namespace json = boost::json;
+using namespace callboard;
+using namespace callboard::solver;
+using callboard::solver::test::read_text;
+
+namespace {
+
+const std::filesystem::path kRepo = std::filesystem::path(CALLBOARD_DATA_DIR).parent_path();
+
+Release load_release(const std::string& file) {
+  auto r = parse_release(read_text(kRepo / file));
+  REQUIRE(r.ok());
+  return *r;
+}
+
+Manifest manifest_from(const json::object& o) {
+  auto m = parse_manifest(json::serialize(o));
+  REQUIRE(m.ok());
+  return *m;
+}
+
+std::vector<std::string> string_list(const json::value& v) {
+  std::vector<std::string> out;
+  for (const auto& s : v.as_array()) out.emplace_back(s.as_string());
+  return out;
+}
+
+void run_case(const std::filesystem::path& path) {
+  const json::object c = json::parse(read_text(path)).as_object();
+  MemoryPackageSource source;
+  if (c.contains("registry")) {
+    for (Packument& p : test::registry_from_json(c.at("registry").as_object())) source.add(std::move(p));
+  }
+  if (c.contains("packuments")) {
+    for (const std::string& file : string_list(c.at("packuments"))) {
+      auto p = parse_packument(read_text(kRepo / file));
+      REQUIRE(p.ok());
+      source.add(std::move(*p));
+    }
+  }
+  SolveRequest request;
+  if (c.contains("singletons")) {
+    if (c.at("singletons").is_string()) {
+      request.options.all_singletons = true;
+    } else {
+      request.options.singletons = string_list(c.at("singletons"));
+    }
+  }
+  if (c.contains("external") && c.at("external").as_bool()) {
+    request.options.unknown_packages = UnknownPackages::kAssumeExternal;
+  }
+  if (c.contains("release")) {
+    Release r;
+    r.version = std::string(c.at("release").at("version").as_string());
+    for (const auto& [k, v] : c.at("release").at("packages").as_object()) r.packages[std::string(k)] = std::string(v.as_string());
+    request.release = r;
+  }
+  if (c.contains("releaseFile")) request.release = load_release(std::string(c.at("releaseFile").as_string()));
+  if (c.contains("releases")) {
+    for (const std::string& file : string_list(c.at("releases"))) request.releases.push_back(load_release(file));
+  }
+  if (c.contains("allowReleaseUpgrade")) request.allow_release_upgrade = c.at("allowReleaseUpgrade").as_bool();
+  if (c.contains("app")) {
+    const json::object& app = c.at("app").as_object();
+    if (app.contains("backstageVersion")) request.app.backstage_version = std::string(app.at("backstageVersion").as_string());
+    for (const auto& wp : app.at("packages").as_array()) {
+      request.app.packages.push_back(
+          {std::string(wp.at("path").as_string()), manifest_from(wp.at("manifest").as_object())});
+    }
+    if (app.contains("locked")) {
+      for (const auto& [k, v] : app.at("locked").as_object()) {
+        request.app.locked.push_back({std::string(k), std::string(v.as_string()), ""});
+      }
+    }
+  }
+  for (const auto& ch : c.at("changes").as_array()) {
+    PackageChange change;
+    const std::string kind(ch.at("kind").as_string());
+    change.kind = kind == "remove" ? ChangeKind::kRemove : kind == "upgrade" ? ChangeKind::kUpgrade : ChangeKind::kAdd;
+    change.name = std::string(ch.at("name").as_string());
+    if (ch.as_object().contains("range")) change.range = std::string(ch.at("range").as_string());
+    request.changes.push_back(change);
+  }
+  if (c.contains("rootName")) request.root_name = std::string(c.at("rootName").as_string());
+
+  auto outcome = solve(request, source);
+  REQUIRE(outcome.ok());
+  const json::object& expect = c.at("expect").as_object();
+  INFO(to_json(*outcome));
+  if (!expect.at("ok").as_bool()) {
+    REQUIRE(outcome->conflict.has_value());
+    const std::string want(expect.at("explanation").as_string());
+    if (outcome->conflict->explanation != want) {
+      std::cerr << path.filename().string() << " explanation:\n" << outcome->conflict->explanation << '\n';
+    }
+    CHECK(outcome->conflict->explanation == want);
+    return;
+  }
+  REQUIRE(outcome->plan.has_value());
+  const InstallPlan& plan = *outcome->plan;
+  if (expect.contains("versions")) {
+    std::map<std::string, std::string> got, want;
+    for (const PlannedPackage& p : plan.packages) {
+      if (p.host_level) got[p.name] = p.version;
+    }
+    for (const auto& [k, v] : expect.at("versions").as_object()) want[std::string(k)] = std::string(v.as_string());
+    CHECK(got == want);
+  }
+  if (expect.contains("duplicates")) {
+    std::map<std::string, std::vector<std::string>> got, want;
+    for (const DuplicateCopies& d : plan.duplicates) got[d.name] = d.versions;
+    for (const auto& [k, v] : expect.at("duplicates").as_object()) want[std::string(k)] = string_list(v);
+    CHECK(got == want);
+  }
+  if (expect.contains("edits")) {
+    std::vector<std::vector<std::string>> got, want;
+    for (const ManifestEdit& e : plan.edits) got.push_back({e.file, e.name, e.from, e.to});
+    for (const auto& e : expect.at("edits").as_array()) want.push_back(string_list(e));
+    CHECK(got == want);
+  }
+  if (expect.contains("release")) CHECK(plan.release == std::string(expect.at("release").as_string()));
+}
+
+}  // namespace
+
+TEST_CASE("golden solver cases", "[solver][golden]") {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(kRepo / "tests/cases/solver")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 8);
+  for (const auto& file : files) {
+    DYNAMIC_SECTION(file.filename().string()) { run_case(file); }
+  }
+}

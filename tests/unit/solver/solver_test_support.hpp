@@ -1,0 +1,224 @@
+#pragma once
+// Helpers for the solver tests: registries from compact JSON, an
+// independent checker of install plans, and a SAT oracle (Z3 from Debian,
+// used as a plain SAT solver over booleans) for the same npm semantics.
+#include <z3.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "callboard/model.hpp"
+#include "callboard/semver.hpp"
+#include "callboard/solver.hpp"
+
+namespace callboard::solver::test {
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// {"name": {"1.0.0": {package.json members}, ...}, ...} -> packuments.
+inline std::vector<Packument> registry_from_json(const boost::json::object& registry) {
+  std::vector<Packument> out;
+  for (const auto& [name, versions] : registry) {
+    Packument p;
+    p.name = std::string(name);
+    for (const auto& [version, body] : versions.as_object()) {
+      boost::json::object m = body.as_object();
+      m["name"] = p.name;
+      m["version"] = version;
+      auto parsed = parse_manifest(boost::json::serialize(m));
+      if (!parsed) throw std::runtime_error(parsed.error().to_string());
+      p.versions.push_back(std::move(*parsed));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+inline bool in_range(const std::string& range, const std::string& version) {
+  auto r = semver::Range::parse(range);
+  auto v = semver::Version::parse(version);
+  return r && v && r->versions().contains(*v);
+}
+
+/// The model's rules checked on a plan directly from the manifests, without
+/// the solver's data structures. Returns "" when valid, else the first
+/// violation.
+inline std::string verify_plan(const InstallPlan& plan, const std::map<std::string, Packument>& registry,
+                               const std::vector<std::pair<std::string, std::string>>& requests,
+                               const std::set<std::string>& singletons, bool all_singletons,
+                               const std::map<std::string, std::string>& pins) {
+  auto singleton = [&](const std::string& n) { return all_singletons || singletons.contains(n); };
+  std::map<std::string, std::string> host;
+  std::map<std::string, std::set<std::string>> copies;
+  for (const PlannedPackage& p : plan.packages) {
+    if (!registry.contains(p.name)) return "unknown package in plan: " + p.name;
+    if (!registry.at(p.name).find(p.version)) return "unknown version in plan: " + p.name + "@" + p.version;
+    copies[p.name].insert(p.version);
+    if (p.host_level) {
+      if (host.contains(p.name)) return "two host-level copies of " + p.name;
+      host[p.name] = p.version;
+    }
+  }
+  for (const auto& [name, versions] : copies) {
+    if (singleton(name) && versions.size() > 1) return "singleton duplicated: " + name;
+  }
+  for (const auto& [name, range] : requests) {
+    if (!host.contains(name) || !in_range(range, host[name])) return "request not met: " + name + " " + range;
+  }
+  for (const auto& [name, version] : pins) {
+    if (host.contains(name) && host[name] != version) return "release pin broken: " + name;
+  }
+  for (const auto& [name, versions] : copies) {
+    for (const std::string& version : versions) {
+      const Manifest& m = *registry.at(name).find(version);
+      std::map<std::string, std::pair<std::string, int>> edges;  // 0 dep, 1 peer, 2 optional peer
+      for (const auto& [d, r] : m.dependencies) edges[d] = {r, 0};
+      for (const auto& [d, r] : m.peer_dependencies) {
+        auto meta = m.peer_dependencies_meta.find(d);
+        edges[d] = {r, meta != m.peer_dependencies_meta.end() && meta->second.optional ? 2 : 1};
+      }
+      for (const auto& [d, edge] : edges) {
+        if (d == name) continue;
+        const auto& [range, kind] = edge;
+        const std::string where = name + "@" + version + " -> " + d + " " + range;
+        if (kind == 2) {
+          if (host.contains(d) && !in_range(range, host[d])) return "optional peer broken: " + where;
+        } else if (kind == 1 || singleton(d)) {
+          if (!host.contains(d) || !in_range(range, host[d])) return "host-level requirement broken: " + where;
+        } else {
+          bool met = false;
+          for (const std::string& v : copies[d]) met = met || in_range(range, v);
+          if (!met) return "dependency not met: " + where;
+        }
+      }
+    }
+  }
+  return {};
+}
+
+/// Satisfiability of the same request under the same semantics, by a plain
+/// SAT encoding: one boolean per (host-level name, version) and per
+/// (requirement copy name@range, version); at most one of each group;
+/// every installed version implies its requirements.
+class SatOracle {
+ public:
+  SatOracle() {
+    Z3_config cfg = Z3_mk_config();
+    ctx_ = Z3_mk_context(cfg);
+    Z3_del_config(cfg);
+    solver_ = Z3_mk_solver_for_logic(ctx_, Z3_mk_string_symbol(ctx_, "QF_FD"));
+    Z3_solver_inc_ref(ctx_, solver_);
+  }
+  ~SatOracle() {
+    Z3_solver_dec_ref(ctx_, solver_);
+    Z3_del_context(ctx_);
+  }
+  SatOracle(const SatOracle&) = delete;
+  SatOracle& operator=(const SatOracle&) = delete;
+
+  bool satisfiable(const std::map<std::string, Packument>& registry,
+                   const std::vector<std::pair<std::string, std::string>>& requests,
+                   const std::set<std::string>& singletons, bool all_singletons,
+                   const std::map<std::string, std::string>& pins) {
+    auto singleton = [&](const std::string& n) { return all_singletons || singletons.contains(n); };
+    // Groups: host-level "name" and copies "name@range" (every dependency
+    // range on a non-singleton anywhere in the registry).
+    std::map<std::string, std::pair<std::string, std::string>> groups;  // key -> (name, range or "")
+    for (const auto& [name, p] : registry) {
+      groups[name] = {name, ""};
+      for (const Manifest& m : p.versions) {
+        for (const auto& [d, r] : m.dependencies) {
+          if (m.peer_dependencies.contains(d) || d == name || singleton(d)) continue;
+          groups[d + "@" + r] = {d, r};
+        }
+      }
+    }
+    std::map<std::string, std::vector<std::pair<std::string, Z3_ast>>> vars;  // key -> (version, var)
+    for (const auto& [key, nr] : groups) {
+      auto it = registry.find(nr.first);
+      if (it == registry.end()) continue;
+      for (const Manifest& m : it->second.versions) {
+        if (!nr.second.empty() && !in_range(nr.second, m.version)) continue;
+        vars[key].emplace_back(m.version, fresh());
+      }
+      const auto& vs = vars[key];
+      for (std::size_t i = 0; i < vs.size(); ++i) {
+        for (std::size_t j = i + 1; j < vs.size(); ++j) assert_clause({neg(vs[i].second), neg(vs[j].second)});
+      }
+    }
+    auto choices = [&](const std::string& key, const std::string& range) {
+      std::vector<Z3_ast> out;
+      for (const auto& [v, x] : vars[key]) {
+        if (in_range(range, v)) out.push_back(x);
+      }
+      return out;
+    };
+    for (const auto& [name, range] : requests) assert_clause(choices(name, range));
+    for (const auto& [name, version] : pins) {
+      for (const auto& [v, x] : vars[name]) {
+        if (v != version) assert_clause({neg(x)});
+      }
+    }
+    for (const auto& [key, nr] : groups) {
+      auto it = registry.find(nr.first);
+      if (it == registry.end()) continue;
+      for (const auto& [version, x] : vars[key]) {
+        const Manifest& m = *it->second.find(version);
+        std::map<std::string, std::pair<std::string, int>> edges;
+        for (const auto& [d, r] : m.dependencies) edges[d] = {r, 0};
+        for (const auto& [d, r] : m.peer_dependencies) {
+          auto meta = m.peer_dependencies_meta.find(d);
+          edges[d] = {r, meta != m.peer_dependencies_meta.end() && meta->second.optional ? 2 : 1};
+        }
+        for (const auto& [d, edge] : edges) {
+          if (d == nr.first) continue;
+          const auto& [range, kind] = edge;
+          if (kind == 2) {
+            for (const auto& [v, y] : vars[d]) {
+              if (!in_range(range, v)) assert_clause({neg(x), neg(y)});
+            }
+            continue;
+          }
+          std::vector<Z3_ast> clause =
+              (kind == 1 || singleton(d)) ? choices(d, range) : choices(d + "@" + range, range);
+          clause.push_back(neg(x));
+          assert_clause(clause);
+        }
+      }
+    }
+    return Z3_solver_check(ctx_, solver_) == Z3_L_TRUE;
+  }
+
+ private:
+  Z3_ast fresh() {
+    const std::string name = "v" + std::to_string(counter_++);
+    return Z3_mk_const(ctx_, Z3_mk_string_symbol(ctx_, name.c_str()), Z3_mk_bool_sort(ctx_));
+  }
+  Z3_ast neg(Z3_ast a) { return Z3_mk_not(ctx_, a); }
+  void assert_clause(const std::vector<Z3_ast>& literals) {
+    if (literals.empty()) {
+      Z3_solver_assert(ctx_, solver_, Z3_mk_false(ctx_));
+      return;
+    }
+    Z3_solver_assert(ctx_, solver_, Z3_mk_or(ctx_, static_cast<unsigned>(literals.size()), literals.data()));
+  }
+
+  Z3_context ctx_;
+  Z3_solver solver_;
+  int counter_ = 0;
+};
+
+}  // namespace callboard::solver::test
