@@ -3,6 +3,7 @@
 // data/releases, 1.0.0 to 1.54.0-next.0), the real package.json fixtures,
 // and small manifests written in code.
 
+#include "test_files.hpp"
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,13 +17,7 @@
 
 namespace callboard::compat_test {
 
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using callboard::test::read_text;
 
 inline std::filesystem::path repo_root() { return CALLBOARD_REPO_ROOT; }
 inline std::filesystem::path fixtures_dir() {

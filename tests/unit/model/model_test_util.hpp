@@ -1,5 +1,6 @@
 #pragma once
 // Helpers shared by the model tests.
+#include "test_files.hpp"
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -8,13 +9,7 @@
 
 namespace callboard::model_test {
 
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using callboard::test::read_text;
 
 inline std::filesystem::path repo_path(const std::string& relative) {
   return std::filesystem::path(CALLBOARD_REPO_ROOT) / relative;

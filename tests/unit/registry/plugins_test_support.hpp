@@ -3,6 +3,7 @@
 // code, real package.json fixtures wrapped as one-version packuments, and the
 // real release manifests.
 
+#include "test_files.hpp"
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -22,13 +23,7 @@ inline Timestamp ts(std::string_view text) {
   return *t;
 }
 
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using callboard::test::read_text;
 
 /// A packument written in code. Edits apply to the current (newest) version;
 /// next() starts another version as a copy of the current one.
