@@ -18,8 +18,9 @@
 
 namespace callboard::cli {
 
-/// The database when neither --db nor CALLBOARD_DB names one.
+/// The database when neither --db nor CALLBOARD_DB names one, and its file.
 inline constexpr std::string_view kDefaultDb = "sqlite:callboard.db";
+inline constexpr std::string_view kDefaultDbFile = "callboard.db";
 
 struct ParsedArgs {
   std::vector<std::string> positional;

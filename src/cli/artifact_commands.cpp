@@ -265,7 +265,8 @@ void print_verify_help(std::ostream& out) {
          "points, the backend system its code shows) is stored in the database, where\n"
          "'callboard scan' and 'matrix' use the code's backend system over package.json's.\n"
          "Nothing is stored when a finding is an error (the tarball is not what the registry\n"
-         "says it is).\n"
+         "says it is), and without --db or CALLBOARD_DB only an existing ./callboard.db is\n"
+         "written (verify never creates a database on its own).\n"
          "\n"
          "Options:\n"
          "  --db URL      storage (default: $CALLBOARD_DB or sqlite:callboard.db)\n"
@@ -294,8 +295,18 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
   const auto [name, wanted] = split_spec(args.positional[0]);
 
   // The database first: a bad --db fails before anything is downloaded.
+  // Without --db or CALLBOARD_DB, only a ./callboard.db that already exists
+  // is written: verifying a tarball must not leave a new database behind in
+  // whatever folder it ran in.
   std::unique_ptr<backend::Storage> storage;
-  if (!args.no_store) {
+  const bool db_named = args.db.has_value() || [] {
+    const char* env = std::getenv("CALLBOARD_DB");
+    return env != nullptr && *env != '\0';
+  }();
+  std::error_code exists_ec;
+  const bool default_db_exists = fs::exists(fs::path(kDefaultDbFile), exists_ec);
+  const bool store = !args.no_store && (db_named || default_db_exists);
+  if (store) {
     auto opened = backend::open_storage(db_url(args.db));
     if (!opened) return report_error(ctx, opened.error());
     storage = std::move(*opened);
@@ -425,9 +436,10 @@ int run_verify(Context& ctx, std::span<const std::string> raw) {
     }
     o << "  changelog     " << (contents->changelog ? "CHANGELOG.md" : "none") << '\n';
     o << "  stored        "
-      << (stored    ? "yes (the database --db or CALLBOARD_DB names)"
-          : storage ? "no (a finding is an error)"
-                    : "no (--no-store)")
+      << (stored          ? "yes"
+          : storage       ? "no (a finding is an error)"
+          : args.no_store ? "no (--no-store)"
+                          : "no (no ./callboard.db here; --db names one)")
       << '\n';
     for (const Finding& f : findings) o << "  " << f.severity << ": [" << f.id << "] " << f.message << '\n';
   }

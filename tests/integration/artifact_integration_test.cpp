@@ -295,5 +295,20 @@ TEST_CASE("callboard verify end to end, with a private scope", "[integration][ar
     REQUIRE(record.ok());
     CHECK(record->has_value());
   }
+  {
+    // Neither --db nor CALLBOARD_DB, in a folder without ./callboard.db:
+    // verify stores nothing and leaves no database behind.
+    std::vector<std::string> bare = env;
+    bare.back() = "CALLBOARD_DB=";
+    const auto folder = tmp.path / "elsewhere";
+    std::filesystem::create_directories(folder);
+    ChildProcess child({"sh", "-c", "cd \"$0\" && exec \"$1\" verify \"$2\" --json", folder.string(),
+                        CALLBOARD_CLI_PATH, std::string(kBackend) + "@1.0.0"},
+                       bare);
+    const std::string out = child.read_all();
+    CHECK(child.wait() == 0);
+    CHECK_FALSE(boost::json::parse(out).at("stored").as_bool());
+    CHECK_FALSE(std::filesystem::exists(folder / "callboard.db"));
+  }
 }
 #endif
