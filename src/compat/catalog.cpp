@@ -43,22 +43,7 @@ std::shared_ptr<const ReleaseCatalog::Impl> build_impl(
   auto impl = std::make_shared<ReleaseCatalog::Impl>();
   impl->moved = std::move(moved);
 
-  std::vector<std::pair<semver::Version, const Release*>> usable;
-  usable.reserve(releases.size());
-  for (const auto& r : releases) {
-    auto v = semver::Version::parse(r.version);
-    if (v) usable.emplace_back(std::move(*v), &r);
-  }
-  // Total order so that duplicate versions resolve the same way whatever
-  // the input order (as the registry's ReleaseSupport does).
-  std::sort(usable.begin(), usable.end(), [](const auto& a, const auto& b) {
-    if (auto c = a.first <=> b.first; c != 0) return c < 0;
-    return std::tie(a.second->version, a.second->packages) <
-           std::tie(b.second->version, b.second->packages);
-  });
-  usable.erase(std::unique(usable.begin(), usable.end(),
-                           [](const auto& a, const auto& b) { return a.first == b.first; }),
-               usable.end());
+  const auto usable = plugins_detail::ordered_releases(releases);
 
   // Dense ids in name order, so the table does not depend on input order.
   std::map<std::string_view, std::uint32_t> sorted_names;

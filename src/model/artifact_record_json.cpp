@@ -80,14 +80,7 @@ Result<ArtifactRecord> parse_artifact_record_json(std::string_view json_text, co
     r.get("version", record.version);
     r.get("integrity", record.integrity);
     r.get("verifiedAt", record.verified_at);
-    std::string system;
-    if (r.get("backendSystem", system) && !system.empty()) {
-      if (const auto parsed = parse_plugin_system(system)) {
-        record.backend_system = *parsed;
-      } else {
-        r.fail(r.pointer("backendSystem"), "unknown plugin system \"" + system + "\"");
-      }
-    }
+    r.get("backendSystem", record.backend_system);
     r.get("codeMarkers", record.code_markers);
     if (const auto* entries = r.array("entryPoints"); entries != nullptr && entries->size() > kMaxArtifactEntryPoints) {
       r.fail(r.pointer("entryPoints"),

@@ -523,6 +523,15 @@ bool StrictObject::get(std::string_view key, std::vector<std::string>& out) {
   return true;
 }
 
+bool StrictObject::get(std::string_view key, PluginSystem& out) {
+  std::string text;
+  if (!get(key, text) || text.empty()) return !error_;
+  const auto parsed = parse_plugin_system(text);
+  if (!parsed) return fail(pointer(key), "unknown plugin system \"" + text + "\"");
+  out = *parsed;
+  return true;
+}
+
 const json::object* StrictObject::object(std::string_view key) {
   const auto* v = member(key);
   if (v == nullptr) return nullptr;

@@ -155,6 +155,9 @@ class StrictObject {
   bool get(std::string_view key, std::optional<std::int64_t>& out);
   bool get(std::string_view key, Timestamp& out);
   bool get(std::string_view key, std::vector<std::string>& out);
+  /// A plugin system's name ("legacy", "new", ...); an empty text leaves
+  /// `out` as it is, an unknown one records an error.
+  bool get(std::string_view key, PluginSystem& out);
   /// The member as an object/array; nullptr when absent, null, or mistyped
   /// (the last also records an error).
   const json::object* object(std::string_view key);

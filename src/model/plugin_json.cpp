@@ -60,17 +60,6 @@ void read_packages(StrictObject& r, std::string_view key, std::vector<PluginPack
   });
 }
 
-void read_system(StrictObject& r, std::string_view key, PluginSystem& out) {
-  std::string text;
-  if (!r.get(key, text) || text.empty()) return;
-  const auto parsed = parse_plugin_system(text);
-  if (!parsed) {
-    r.fail(r.pointer(key), "unknown plugin system \"" + text + "\"");
-    return;
-  }
-  out = *parsed;
-}
-
 }  // namespace
 
 std::string to_json(const Plugin& plugin) {
@@ -140,8 +129,8 @@ Result<Plugin> parse_plugin_json(std::string_view json_text, const ParseLimits& 
     r.get("keywords", plugin.keywords);
     read_packages(r, "packages", plugin.packages);
     read_packages(r, "modules", plugin.modules);
-    read_system(r, "backendSystem", plugin.backend_system);
-    read_system(r, "frontendSystem", plugin.frontend_system);
+    r.get("backendSystem", plugin.backend_system);
+    r.get("frontendSystem", plugin.frontend_system);
     r.get("supportedReleases", plugin.supported_releases);
     if (const auto* dir = r.object("directory")) {
       plugin.directory = read_directory_entry(*dir, r.pointer("directory"), kWhat, error);

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "callboard/model.hpp"
@@ -81,6 +82,12 @@ inline constexpr std::array<std::string_view, 7> kSingletonPackages = {
     "@backstage/frontend-app-api",     "@backstage/frontend-plugin-api",
     "@backstage/plugin-catalog-react",
 };
+
+/// Releases with a valid semver version, ascending, one per version: of
+/// duplicates (the same precedence) the least by (text, packages) wins, so
+/// the result does not depend on the input order. The pointers point into
+/// `releases`.
+std::vector<std::pair<semver::Version, const Release*>> ordered_releases(const std::vector<Release>& releases);
 
 /// Which releases a package supports, precomputed per release so that a
 /// whole ecosystem is checked in milliseconds. Not thread-safe (caches).

@@ -39,7 +39,7 @@ bool is_prerelease_text(std::string_view version) noexcept {
   return version.substr(0, plus).find('-') != std::string_view::npos;
 }
 
-ReleaseSupport::ReleaseSupport(const std::vector<Release>& releases) {
+std::vector<std::pair<semver::Version, const Release*>> ordered_releases(const std::vector<Release>& releases) {
   std::vector<std::pair<semver::Version, const Release*>> usable;
   usable.reserve(releases.size());
   for (const auto& r : releases) {
@@ -56,7 +56,11 @@ ReleaseSupport::ReleaseSupport(const std::vector<Release>& releases) {
   usable.erase(std::unique(usable.begin(), usable.end(),
                            [](const auto& a, const auto& b) { return a.first == b.first; }),
                usable.end());
+  return usable;
+}
 
+ReleaseSupport::ReleaseSupport(const std::vector<Release>& releases) {
+  const auto usable = ordered_releases(releases);
   const std::size_t n = usable.size();
   words_ = (n + 63) / 64;
   for (const auto& [version, release] : usable) {

@@ -7,6 +7,7 @@
 
 #include "callboard/semver.hpp"
 #include "callboard/solver.hpp"
+#include "registry/plugins_detail.hpp"
 #include "solver/engine.hpp"
 
 namespace callboard::solver {
@@ -21,11 +22,13 @@ std::string_view to_string(ChangeKind kind) noexcept {
 }
 
 std::vector<std::string> default_singletons() {
-  return {
-      "@backstage/backend-app-api",      "@backstage/backend-plugin-api", "@backstage/core-app-api",
-      "@backstage/core-plugin-api",      "@backstage/frontend-app-api",   "@backstage/frontend-plugin-api",
-      "@backstage/plugin-catalog-react", "react",                         "react-dom",
-  };
+  // Backstage's own (the registry's and the scanner's list), plus React,
+  // whose hooks break when two copies are loaded.
+  std::vector<std::string> out(plugins_detail::kSingletonPackages.begin(),
+                               plugins_detail::kSingletonPackages.end());
+  out.emplace_back("react");
+  out.emplace_back("react-dom");
+  return out;
 }
 
 namespace {

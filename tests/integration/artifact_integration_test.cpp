@@ -19,72 +19,21 @@
 #include "callboard/artifact.hpp"
 #include "callboard/backend/storage.hpp"
 #include "child_process.hpp"
+#include "local_registry.hpp"
 
 namespace fs = std::filesystem;
 using namespace callboard;
 using callboard::test::ChildProcess;
+using callboard::test::LocalRegistry;
+using callboard::test::npm_for;
 using callboard::test::run_command;
+using callboard::test::TempDir;
 
 namespace {
 
 constexpr const char* kBackend = "@backstage/plugin-todo-backend";
 constexpr const char* kFrontend = "@backstage/plugin-todo";
 constexpr const char* kPrivate = "@private-fixture/backstage-plugin-secret";
-
-struct LocalRegistry {
-  std::string proxy;
-  std::string verdaccio;
-  std::string token;
-
-  static const LocalRegistry& get() {
-    static const LocalRegistry instance = [] {
-      const char* state = std::getenv("CALLBOARD_TEST_REGISTRY_STATE");
-      REQUIRE(state != nullptr);
-      std::ifstream in(fs::path(state) / "ready");
-      REQUIRE(in.good());
-      std::string ready;
-      LocalRegistry r;
-      in >> ready >> r.proxy >> r.verdaccio >> r.token;
-      REQUIRE(ready == "READY");
-      return r;
-    }();
-    return instance;
-  }
-  void post(const std::string& path, const std::string& body = "{}") const {
-    auto [status, out] = run_command({"curl", "-sf", "-X", "POST", "-H", "content-type: application/json", "--data",
-                                      body, proxy + path});
-    REQUIRE(status == 0);
-  }
-  void clear() const { post("-/fault/clear"); }
-  void fault(const boost::json::object& rule) const { post("-/fault", boost::json::serialize(rule)); }
-  [[nodiscard]] std::int64_t requests(const std::string& package) const {
-    auto [status, out] = run_command({"curl", "-sf", proxy + "-/fault/stats"});
-    REQUIRE(status == 0);
-    const auto stats = boost::json::parse(out).as_object();
-    const auto* entry = stats.if_contains(package);
-    return entry != nullptr ? entry->as_object().at("requests").as_int64() : 0;
-  }
-};
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/callboard-artifact-itest-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-NpmConfig npm_for(const LocalRegistry& r, bool with_token) {
-  NpmConfig npm;
-  npm.registry = r.proxy;
-  if (with_token) npm.credentials[nerf_dart(r.proxy)] = NpmCredentials{r.token, "", ""};
-  return npm;
-}
 
 std::unique_ptr<backend::Transport> transport() {
   backend::TransportOptions o;

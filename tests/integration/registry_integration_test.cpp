@@ -23,11 +23,15 @@
 
 #include "callboard/registry.hpp"
 #include "child_process.hpp"
+#include "local_registry.hpp"
 
 namespace fs = std::filesystem;
 using namespace callboard;
 using callboard::test::ChildProcess;
+using callboard::test::LocalRegistry;
+using callboard::test::npm_for;
 using callboard::test::run_command;
+using callboard::test::TempDir;
 
 namespace {
 
@@ -42,64 +46,13 @@ const std::vector<std::string> kExpectedPackages = {
 };
 constexpr const char* kPrivatePackage = "@private-fixture/backstage-plugin-secret";
 
-struct LocalRegistry {
-  std::string proxy;
-  std::string verdaccio;
-  std::string token;
-
-  static const LocalRegistry& get() {
-    static const LocalRegistry instance = [] {
-      const char* state = std::getenv("CALLBOARD_TEST_REGISTRY_STATE");
-      REQUIRE(state != nullptr);
-      std::ifstream in(fs::path(state) / "ready");
-      REQUIRE(in.good());
-      std::string ready;
-      LocalRegistry r;
-      in >> ready >> r.proxy >> r.verdaccio >> r.token;
-      REQUIRE(ready == "READY");
-      return r;
-    }();
-    return instance;
-  }
-
-  [[nodiscard]] std::string post(const std::string& path, const std::string& body = "{}") const {
-    auto [status, out] = run_command({"curl", "-sf", "-X", "POST", "-H", "content-type: application/json", "--data",
-                                      body, proxy + path});
-    REQUIRE(status == 0);
-    return out;
-  }
-  void clear() const { (void)post("-/fault/clear"); }
-  void fault(const boost::json::object& rule) const { (void)post("-/fault", boost::json::serialize(rule)); }
-  void publish(const boost::json::object& manifest) const { (void)post("-/publish", boost::json::serialize(manifest)); }
-  [[nodiscard]] boost::json::object stats() const {
-    auto [status, out] = run_command({"curl", "-sf", proxy + "-/fault/stats"});
-    REQUIRE(status == 0);
-    return boost::json::parse(out).as_object();
-  }
-};
-
 /// A temporary folder with a SQLite database, removed afterwards.
 struct TempDb {
-  fs::path dir;
-  TempDb() {
-    char tmpl[] = "/tmp/callboard-itest-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-  }
-  ~TempDb() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  [[nodiscard]] std::string url() const { return "sqlite://" + (dir / "callboard.db").string(); }
-  [[nodiscard]] fs::path file() const { return dir / "callboard.db"; }
+  TempDir tmp;
+  [[nodiscard]] const fs::path& dir() const { return tmp.path; }
+  [[nodiscard]] std::string url() const { return "sqlite://" + file().string(); }
+  [[nodiscard]] fs::path file() const { return tmp.path / "callboard.db"; }
 };
-
-NpmConfig npm_for(const LocalRegistry& r, bool with_token = false) {
-  NpmConfig npm;
-  npm.registry = r.proxy;
-  if (with_token) npm.credentials[nerf_dart(r.proxy)] = NpmCredentials{r.token, "", ""};
-  return npm;
-}
 
 Registry make_registry(const TempDb& db, NpmConfig npm, backend::TransportOptions options = {}) {
   auto storage = backend::open_storage(db.url());
@@ -387,7 +340,7 @@ TEST_CASE("a private scope needs the token, and the token never leaks", "[integr
   reg.clear();
 
   // Nor is it anywhere in the database files.
-  for (const auto& entry : fs::directory_iterator(db.dir)) {
+  for (const auto& entry : fs::directory_iterator(db.dir())) {
     std::ifstream in(entry.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     INFO(entry.path());

@@ -1,0 +1,96 @@
+#pragma once
+/// \file
+/// The integration tests' side of the local npm registry fixture
+/// (tests/registry/registry_fixture.sh, started once by ctest as the
+/// `verdaccio` fixture): its addresses and token, and the fault proxy's
+/// control endpoints. Also a temporary folder. Catch2 test code only.
+
+#include <stdlib.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "callboard/npm_config.hpp"
+#include "child_process.hpp"
+
+namespace callboard::test {
+
+struct LocalRegistry {
+  /// The fault proxy in front of Verdaccio (what the tests' npm config names).
+  std::string proxy;
+  /// Verdaccio itself (it writes this address into dist.tarball).
+  std::string verdaccio;
+  /// The token for the private fixture scope.
+  std::string token;
+
+  /// Read once from $CALLBOARD_TEST_REGISTRY_STATE/ready.
+  static const LocalRegistry& get() {
+    static const LocalRegistry instance = [] {
+      const char* state = std::getenv("CALLBOARD_TEST_REGISTRY_STATE");
+      REQUIRE(state != nullptr);
+      std::ifstream in(std::filesystem::path(state) / "ready");
+      REQUIRE(in.good());
+      std::string ready;
+      LocalRegistry r;
+      in >> ready >> r.proxy >> r.verdaccio >> r.token;
+      REQUIRE(ready == "READY");
+      return r;
+    }();
+    return instance;
+  }
+
+  /// POSTs to a proxy control endpoint; returns the answer's body.
+  std::string post(const std::string& path, const std::string& body = "{}") const {
+    auto [status, out] = run_command({"curl", "-sf", "-X", "POST", "-H", "content-type: application/json", "--data",
+                                      body, proxy + path});
+    REQUIRE(status == 0);
+    return out;
+  }
+  void clear() const { (void)post("-/fault/clear"); }
+  void fault(const boost::json::object& rule) const { (void)post("-/fault", boost::json::serialize(rule)); }
+  void publish(const boost::json::object& manifest) const { (void)post("-/publish", boost::json::serialize(manifest)); }
+  /// Per package: the requests the proxy saw, and more.
+  [[nodiscard]] boost::json::object stats() const {
+    auto [status, out] = run_command({"curl", "-sf", proxy + "-/fault/stats"});
+    REQUIRE(status == 0);
+    return boost::json::parse(out).as_object();
+  }
+  [[nodiscard]] std::int64_t requests(const std::string& package) const {
+    const auto all = stats();
+    const auto* entry = all.if_contains(package);
+    return entry != nullptr ? entry->as_object().at("requests").as_int64() : 0;
+  }
+};
+
+/// An npm configuration naming the fixture's proxy, with its token if asked.
+inline NpmConfig npm_for(const LocalRegistry& r, bool with_token = false) {
+  NpmConfig npm;
+  npm.registry = r.proxy;
+  if (with_token) npm.credentials[nerf_dart(r.proxy)] = NpmCredentials{r.token, "", ""};
+  return npm;
+}
+
+/// A temporary folder under /tmp, removed with everything in it.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/callboard-itest-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+}  // namespace callboard::test
