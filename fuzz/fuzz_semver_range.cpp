@@ -259,7 +259,14 @@ void check_membership(std::string_view text, const Range& range, Options options
     CALLBOARD_FUZZ_CHECK("complement-contains", complement.contains(v) == !got,
                          v.to_string() + " in " + complement.to_string());
     const std::string vtext = v.to_string();
-    if (vtext.size() <= semver::kMaxVersionLength) {
+    // Probes taken from the set's own bounds can lie past 2^53-1 (the
+    // interval above `>M.M.M` starts at M.M.(M+1)): such a version has no
+    // text node-semver accepts, so as text it satisfies nothing.
+    const bool representable = v.major() <= semver::kMaxSafeInteger && v.minor() <= semver::kMaxSafeInteger &&
+                               v.patch() <= semver::kMaxSafeInteger;
+    if (!representable) {
+      CALLBOARD_FUZZ_CHECK("satisfied_by-string-unrepresentable", !range.satisfied_by(std::string_view(vtext)), vtext);
+    } else if (vtext.size() <= semver::kMaxVersionLength) {
       CALLBOARD_FUZZ_CHECK("satisfied_by-string", range.satisfied_by(std::string_view(vtext)) == got, vtext);
       // The free function re-parses the range: one probe, default options.
       if (options == Options{} && string_checks++ < 1) {

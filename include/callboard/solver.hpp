@@ -236,6 +236,9 @@ struct SolveStats {
 struct ReleaseMove {
   std::string name;
   std::string from;
+  /// Empty when the new release no longer ships the package (backend-common
+  /// after 1.31): nothing pins it any more, the plan keeps a version the
+  /// app's ranges allow, and `callboard scan` reports it as removed.
   std::string to;
   friend bool operator==(const ReleaseMove&, const ReleaseMove&) = default;
 };
@@ -250,7 +253,8 @@ struct InstallPlan {
   /// Sorted by file, then name.
   std::vector<ManifestEdit> edits;
   std::vector<DuplicateCopies> duplicates;
-  /// Release packages the app uses whose version moves (release upgrade only).
+  /// Release packages the app uses whose version moves or that the new
+  /// release dropped (release upgrade only), sorted by name.
   std::vector<ReleaseMove> release_moves;
   /// Packages the source does not know (UnknownPackages::kAssumeExternal), sorted.
   std::vector<std::string> external;

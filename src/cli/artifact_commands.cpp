@@ -221,10 +221,15 @@ std::vector<Finding> findings_for(const Manifest& registry, const PackageContent
   }
   const PluginSystem metadata = classify_plugin_systems(packed).backend;
   const PluginSystem code = backend_system_from_code(c);
-  if (metadata != PluginSystem::kNotApplicable && code != PluginSystem::kNotApplicable && metadata != code) {
-    out.push_back({"backend-system-disagrees", "warning",
-                   "package.json suggests the " + std::string(to_string(metadata)) +
-                       " backend system, the built code shows " + std::string(to_string(code))});
+  if (code != PluginSystem::kNotApplicable && metadata != code) {
+    // The same finding, id and severity as the scanner's (src/compat/checks.cpp).
+    const bool legacy_differs = (metadata == PluginSystem::kLegacy) != (code == PluginSystem::kLegacy);
+    out.push_back({"backend-system-code-mismatch", legacy_differs ? "warning" : "info",
+                   (metadata == PluginSystem::kNotApplicable
+                        ? std::string("package.json shows no backend plugin system")
+                        : "package.json suggests the " + std::string(to_string(metadata)) + " backend system") +
+                       ", the built code shows " + std::string(to_string(code)) +
+                       "; `callboard scan` follows the code"});
   }
   if (!c.config_schema && c.has_config_d_ts) {
     out.push_back({"config-schema-typescript", "info",

@@ -115,7 +115,15 @@ void print_plan(Context& ctx, const solver::InstallPlan& plan, const solver::Ins
   }
   if (!plan.release_moves.empty()) {
     out << "\nRelease packages that move with the release:\n";
-    for (const auto& m : plan.release_moves) out << "  " << m.name << ' ' << m.from << " -> " << m.to << "\n";
+    for (const auto& m : plan.release_moves) {
+      out << "  " << m.name << ' ' << m.from << " -> ";
+      if (m.to.empty()) {
+        out << "(dropped from " << plan.release << "; the app still requires it)";
+      } else {
+        out << m.to;
+      }
+      out << "\n";
+    }
   }
   out << "\n" << plan.packages.size() << " packages in the tree";
   if (!plan.external.empty()) out << ", " << plan.external.size() << " outside the index (taken as installable)";

@@ -50,7 +50,8 @@ std::string to_json(const SolveOutcome& outcome) {
     }
     json::array moves;
     for (const ReleaseMove& m : p.release_moves) {
-      moves.push_back(json::object{{"name", m.name}, {"from", m.from}, {"to", m.to}});
+      json::value to = m.to.empty() ? json::value(nullptr) : json::value(m.to);
+      moves.push_back(json::object{{"name", m.name}, {"from", m.from}, {"to", std::move(to)}});
     }
     doc["plan"] = json::object{{"release", p.release},
                                {"previousRelease", p.previous_release},

@@ -508,11 +508,17 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
       std::sort(plan.skipped.begin(), plan.skipped.end());
       plan.skipped.erase(std::unique(plan.skipped.begin(), plan.skipped.end()), plan.skipped.end());
       if (release && request.release && moved) {
+        // What the app installs from the release: the plan's host-level
+        // copies and the app's own dependencies (some may be outside the index).
+        std::set<std::string> names;
         for (const PlannedPackage& p : plan.packages) {
-          if (!p.host_level) continue;
-          const std::string* from = request.release->find(p.name);
-          const std::string* to = release->find(p.name);
-          if (from && to && *from != *to) plan.release_moves.push_back({p.name, *from, *to});
+          if (p.host_level) names.insert(p.name);
+        }
+        for (const AppDependency& d : app_dependencies(request.app)) names.insert(d.name);
+        for (const std::string& name : names) {
+          const std::string* from = request.release->find(name);
+          const std::string* to = release->find(name);
+          if (from && (!to || *from != *to)) plan.release_moves.push_back({name, *from, to ? *to : std::string()});
         }
       }
       plan.stats = total;

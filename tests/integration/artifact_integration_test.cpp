@@ -260,4 +260,53 @@ TEST_CASE("callboard verify end to end, with a private scope", "[integration][ar
     CHECK_FALSE(std::filesystem::exists(folder / "callboard.db"));
   }
 }
+
+TEST_CASE("verify and scan report the same finding when the code contradicts package.json",
+          "[integration][artifact][cli]") {
+  // plugin-todo-backend 0.1.0 depends on backend-common and declares no
+  // features (package.json reads legacy) but its code default-exports a
+  // createBackendPlugin(): the new backend system.
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  TempDir tmp;
+  const std::vector<std::string> env = {"NPM_CONFIG_REGISTRY=" + reg.proxy,
+                                        "NPM_CONFIG_USERCONFIG=" + (tmp.path / "npmrc").string(),
+                                        "CALLBOARD_CACHE_DIR=" + (tmp.path / "cache").string()};
+  const std::string db = "sqlite:" + (tmp.path / "c.db").string();
+  auto run = [&](std::vector<std::string> argv) {
+    argv.insert(argv.begin(), CALLBOARD_CLI_PATH);
+    ChildProcess child(argv, env);
+    std::string out = child.read_all();
+    INFO(out);
+    REQUIRE(child.wait() == 0);
+    return out;
+  };
+  auto finding = [](const boost::json::value& doc, std::string_view id) -> const boost::json::object* {
+    for (const auto& f : doc.at("findings").as_array()) {
+      if (f.at("id").as_string() == id) return &f.as_object();
+    }
+    return nullptr;
+  };
+  run({"index", "--no-seed", "--no-follow", "--quiet", "--package", kBackend, "--db", db});
+  run({"releases", "import", std::string(CALLBOARD_REPO_ROOT) + "/data/releases", "--db", db});
+
+  const auto verified = boost::json::parse(run({"verify", std::string(kBackend) + "@0.1.0", "--json", "--db", db}));
+  CHECK(verified.at("backendSystem").at("metadata").as_string() == "legacy");
+  CHECK(verified.at("backendSystem").at("code").as_string() == "new");
+  const auto* from_verify = finding(verified, "backend-system-code-mismatch");
+  REQUIRE(from_verify != nullptr);
+  CHECK(from_verify->at("severity").as_string() == "warning");
+
+  // The scan reads the record verify stored and follows the code.
+  const auto scanned =
+      boost::json::parse(run({"scan", std::string(kBackend) + "@0.1.0", "--release", "1.31.0", "--json", "--db", db}));
+  const auto* from_scan = finding(scanned, "backend-system-code-mismatch");
+  REQUIRE(from_scan != nullptr);
+  CHECK(from_scan->at("severity").as_string() == "warning");
+  CHECK(from_scan->at("evidence").at("found").as_string() == "new");
+
+  // The 1.0.0 tarball has no code: nothing to contradict.
+  const auto clean = boost::json::parse(run({"verify", std::string(kBackend) + "@1.0.0", "--json", "--no-store"}));
+  CHECK(finding(clean, "backend-system-code-mismatch") == nullptr);
+}
 #endif

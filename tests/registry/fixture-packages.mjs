@@ -49,7 +49,14 @@ export const fixturePackages = [
     peerDependencies: { react: '^16.13.1 || ^17.0.0 || ^18.0.0' }, license: 'Apache-2.0', keywords: ['backstage', 'todo', 'comments'] },
   { name: '@backstage/plugin-todo-backend', version: '0.1.0', description: 'Backend for the todo plugin',
     ...bs('backend-plugin', { pluginId: 'todo', pluginPackages: ['@backstage/plugin-todo', '@backstage/plugin-todo-backend', '@backstage/plugin-todo-common'] }),
-    dependencies: { '@backstage/backend-common': '^0.25.0', '@backstage/plugin-todo-common': '^1.0.0' }, license: 'Apache-2.0' },
+    dependencies: { '@backstage/backend-common': '^0.25.0', '@backstage/plugin-todo-common': '^1.0.0' }, license: 'Apache-2.0',
+    // Metadata that reads legacy (backend-common, no features) over code
+    // already on the new backend system: verify and scan both say so.
+    main: 'dist/index.cjs.js',
+    _files: { 'dist/index.cjs.js': "'use strict';\nObject.defineProperty(exports, '__esModule', { value: true });\n" +
+      "var backendPluginApi = require('@backstage/backend-plugin-api');\n" +
+      "const todoPlugin = backendPluginApi.createBackendPlugin({ pluginId: 'todo', register(env) {} });\n" +
+      'exports.default = todoPlugin;\n' } },
   { name: '@backstage/plugin-todo-backend', version: '1.0.0', description: 'Backend for the todo plugin',
     backstage: { role: 'backend-plugin', pluginId: 'todo',
       pluginPackages: ['@backstage/plugin-todo', '@backstage/plugin-todo-backend', '@backstage/plugin-todo-common'],

@@ -89,7 +89,10 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
 }
 
 async function publish(registry, token, manifest) {
-  const files = { 'package.json': JSON.stringify(manifest, null, 2) };
+  // `_files` (fixture-only, not published): more files for the tarball.
+  const { _files: extra = {}, ...published } = manifest;
+  manifest = published;
+  const files = { 'package.json': JSON.stringify(manifest, null, 2), ...extra };
   if (manifest.readme) files['README.md'] = manifest.readme;
   const tarball = makeTarball(files);
   const integrity = 'sha512-' + crypto.createHash('sha512').update(tarball).digest('base64');

@@ -142,6 +142,12 @@ void run_case(const std::filesystem::path& path) {
     for (const auto& e : expect.at("edits").as_array()) want.push_back(string_list(e));
     CHECK(got == want);
   }
+  if (expect.contains("releaseMoves")) {
+    std::vector<std::vector<std::string>> got, want;
+    for (const ReleaseMove& m : plan.release_moves) got.push_back({m.name, m.from, m.to});
+    for (const auto& m : expect.at("releaseMoves").as_array()) want.push_back(string_list(m));
+    CHECK(got == want);
+  }
   if (expect.contains("release")) CHECK(plan.release == std::string(expect.at("release").as_string()));
 }
 
