@@ -515,6 +515,9 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
           if (p.host_level) names.insert(p.name);
         }
         for (const AppDependency& d : app_dependencies(request.app)) names.insert(d.name);
+        for (const PackageChange& c : request.changes) {
+          if (c.kind == ChangeKind::kRemove) names.erase(c.name);
+        }
         for (const std::string& name : names) {
           const std::string* from = request.release->find(name);
           const std::string* to = release->find(name);
