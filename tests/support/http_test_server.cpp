@@ -23,7 +23,8 @@ extern char** environ;
 
 namespace callboard::test {
 
-std::unique_ptr<HttpTestServer> HttpTestServer::start(std::string& message, bool& node_missing) {
+std::unique_ptr<HttpTestServer> HttpTestServer::start(std::string& message, bool& node_missing,
+                                                     const TlsFiles* tls) {
   node_missing = false;
   const std::string node = node_command();
   if (!executable_available(node)) {
@@ -54,8 +55,17 @@ std::unique_ptr<HttpTestServer> HttpTestServer::start(std::string& message, bool
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+  if (tls != nullptr) {
+    env_storage.push_back("HTTP_TEST_TLS_CERT=" + tls->cert);
+    env_storage.push_back("HTTP_TEST_TLS_KEY=" + tls->key);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, node.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawnp(&pid, node.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
@@ -96,6 +106,11 @@ std::unique_ptr<HttpTestServer> HttpTestServer::start(std::string& message, bool
     message = "test server reported a bad port: " + line;
     return nullptr;
   }
+  if (const auto at = line.find(" TLSPORT "); at != std::string::npos) server->tls_port_ = std::atoi(line.c_str() + at + 9);
+  if (tls != nullptr && server->tls_port_ <= 0) {
+    message = "test server did not report its TLS port: " + line;
+    return nullptr;
+  }
   return server;
 }
 
@@ -120,6 +135,10 @@ HttpTestServer::~HttpTestServer() {
 
 std::string HttpTestServer::url(std::string_view path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+std::string HttpTestServer::tls_url(std::string_view path) const {
+  return "https://127.0.0.1:" + std::to_string(tls_port_) + std::string(path);
 }
 
 }  // namespace callboard::test

@@ -1,6 +1,9 @@
 // A local HTTP/1.1 server for the transport tests (node:http only, no npm
 // packages). Listens on 127.0.0.1 with a free port, prints "PORT <n>" on
 // stdout, and exits when its stdin closes (the test process died or is done).
+// With HTTP_TEST_TLS_CERT and HTTP_TEST_TLS_KEY (PEM files) it also serves
+// the same routes over TLS with HTTP/2 (ALPN h2, HTTP/1.1 as a fallback) on a
+// second port, and prints "PORT <n> TLSPORT <m>".
 //
 // Routes (query parameters in brackets):
 //   /status/<code>                      that status, body "status <code>"
@@ -18,14 +21,16 @@
 //   /etag                               ETag "v1"; If-None-Match "v1" -> 304
 //   /last-modified                      Last-Modified fixed; If-Modified-Since equal or later -> 304
 //   /big[size=N&chunked=1]              N bytes ('a'..'z' repeating), with Content-Length unless chunked
-//   /echo                               JSON {method, url, headers, body, remote_port}
+//   /echo                               JSON {method, url, headers, body, remote_port, http_version}
 //   /body[text=T&status=C]              answers C (default 200) with the JSON body T
 //   /redirect[n=K&to=/path]             K redirects (302), then to `to` (default /status/200)
 //   /stats                              JSON {current, max_concurrent, requests}
 //   /stats/reset                        zeroes max_concurrent and requests
 // Requests to /stats* are not counted in the statistics.
 
+import fs from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 import zlib from 'node:zlib';
 
 const counters = new Map();
@@ -165,7 +170,7 @@ function handle(req, res, url, body) {
       return;
     case 'echo':
       send(res, 200, JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body,
-                                       remote_port: req.socket.remotePort }), {
+                                       remote_port: req.socket.remotePort, http_version: req.httpVersion }), {
         'Content-Type': 'application/json',
       });
       return;
@@ -182,7 +187,7 @@ function handle(req, res, url, body) {
   }
 }
 
-const server = http.createServer((req, res) => {
+function onRequest(req, res) {
   const url = new URL(req.url, 'http://127.0.0.1');
   if (url.pathname === '/stats') {
     send(res, 200, JSON.stringify({ current, max_concurrent: maxConcurrent, requests }), {
@@ -211,11 +216,24 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => handle(req, res, url, Buffer.concat(chunks).toString('utf8')));
-});
+}
+
+function listen(srv) {
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv.address().port)));
+}
+
+const server = http.createServer(onRequest);
 server.keepAliveTimeout = 5000;
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`PORT ${server.address().port}\n`);
-});
+const ports = [`PORT ${await listen(server)}`];
+if (process.env.HTTP_TEST_TLS_CERT && process.env.HTTP_TEST_TLS_KEY) {
+  const secure = http2.createSecureServer({
+    cert: fs.readFileSync(process.env.HTTP_TEST_TLS_CERT),
+    key: fs.readFileSync(process.env.HTTP_TEST_TLS_KEY),
+    allowHTTP1: true,
+  }, onRequest);
+  ports.push(`TLSPORT ${await listen(secure)}`);
+}
+process.stdout.write(ports.join(' ') + '\n');
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
