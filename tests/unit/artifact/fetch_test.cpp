@@ -10,32 +10,14 @@
 
 #include "artifact_test_support.hpp"
 #include "callboard/artifact.hpp"
-#include "http_test_server.hpp"
+#include "http_test_helpers.hpp"
 
 using namespace callboard;
 using callboard::test::HttpTestServer;
+using callboard::test::served_pattern;
 using callboard::test::TempDir;
 
 namespace {
-
-#define REQUIRE_SERVER(var)                                                     \
-  std::string server_message_;                                                  \
-  bool node_missing_ = false;                                                   \
-  HttpTestServer* var = HttpTestServer::shared(server_message_, node_missing_); \
-  if (var == nullptr) {                                                         \
-    if (node_missing_) {                                                        \
-      WARN("skipped: " << server_message_);                                     \
-      return;                                                                   \
-    }                                                                           \
-    FAIL(server_message_);                                                      \
-  }
-
-/// What /big?size=N serves: 'a'..'z' repeating.
-std::string pattern(std::size_t size) {
-  std::string out(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<char>('a' + i % 26);
-  return out;
-}
 
 std::unique_ptr<backend::Transport> transport() {
   backend::TransportOptions o;
@@ -48,9 +30,9 @@ std::unique_ptr<backend::Transport> transport() {
 }  // namespace
 
 TEST_CASE("fetch_tarball verifies a chunked download as it streams", "[artifact][fetch]") {
-  REQUIRE_SERVER(server);
+  REQUIRE_HTTP_TEST_SERVER(server);
   auto t = transport();
-  const std::string body = pattern(3'000'000);
+  const std::string body = served_pattern(3'000'000);
   const std::string url = server->url("/big?size=3000000&chunked=1");
   FetchOptions options;
   std::vector<std::uint64_t> progress;
@@ -73,7 +55,7 @@ TEST_CASE("fetch_tarball verifies a chunked download as it streams", "[artifact]
 }
 
 TEST_CASE("fetch_tarball maps statuses and the size bound", "[artifact][fetch]") {
-  REQUIRE_SERVER(server);
+  REQUIRE_HTTP_TEST_SERVER(server);
   auto t = transport();
   const Integrity any = compute_integrity("x");
   CHECK(fetch_tarball(*t, NpmConfig{}, server->url("/status/404"), any).error().code == ErrorCode::kNotFound);
@@ -93,7 +75,7 @@ TEST_CASE("fetch_tarball maps statuses and the size bound", "[artifact][fetch]")
 }
 
 TEST_CASE("fetch_tarball answers from the cache and never caches a mismatch", "[artifact][fetch]") {
-  REQUIRE_SERVER(server);
+  REQUIRE_HTTP_TEST_SERVER(server);
   auto t = transport();
   TempDir tmp;
   auto cache = ArtifactCache::open(tmp.path);
@@ -101,7 +83,7 @@ TEST_CASE("fetch_tarball answers from the cache and never caches a mismatch", "[
   FetchOptions options;
   options.cache = &*cache;
 
-  const std::string body = pattern(100'000);
+  const std::string body = served_pattern(100'000);
   const std::string url = server->url("/big?size=100000");
   auto wrong = fetch_tarball(*t, NpmConfig{}, url, compute_integrity("something else"), options);
   CHECK(wrong.error().code == ErrorCode::kDataLoss);

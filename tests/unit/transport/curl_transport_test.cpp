@@ -19,7 +19,7 @@
 
 #include "callboard/backend/transport.hpp"
 
-#include "http_test_server.hpp"
+#include "http_test_helpers.hpp"
 
 using callboard::ErrorCode;
 using callboard::backend::HttpRequest;
@@ -27,56 +27,18 @@ using callboard::backend::HttpResponse;
 using callboard::backend::make_curl_transport;
 using callboard::backend::Transport;
 using callboard::backend::TransportOptions;
+using callboard::test::fast_transport_options;
+using callboard::test::get_request;
 using callboard::test::HttpTestServer;
+using callboard::test::make_test_transport;
+using callboard::test::served_pattern;
 using namespace std::chrono_literals;
 
 namespace {
 
-// The shared server, or skip the test (with a warning) when node is absent.
-#define REQUIRE_SERVER(var)                                                     \
-  std::string server_message_;                                                  \
-  bool node_missing_ = false;                                                   \
-  HttpTestServer* var = HttpTestServer::shared(server_message_, node_missing_); \
-  if (var == nullptr) {                                                         \
-    if (node_missing_) {                                                        \
-      WARN("skipped: " << server_message_);                                     \
-      return;                                                                   \
-    }                                                                           \
-    FAIL(server_message_);                                                      \
-  }
-
-TransportOptions fast_options() {
-  TransportOptions o;
-  o.backoff_base = 5ms;
-  o.backoff_max = 40ms;
-  o.connect_timeout = 2s;
-  o.no_proxy = "*";  // never send the test traffic through a proxy from the environment
-  o.jitter_seed = 42;
-  return o;
-}
-
-std::unique_ptr<Transport> make(const TransportOptions& o = fast_options()) {
-  auto t = make_curl_transport(o);
-  REQUIRE(t.ok());
-  return std::move(*t);
-}
-
-HttpRequest get(std::string url) {
-  HttpRequest r;
-  r.url = std::move(url);
-  r.timeout = 5000ms;
-  return r;
-}
-
-std::string pattern(std::size_t size) {
-  std::string s(size, 'a');
-  for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>('a' + i % 26);
-  return s;
-}
-
 std::string plain_get(HttpTestServer& server, const std::string& path) {
-  auto t = make();
-  auto r = t->fetch(get(server.url(path)));
+  auto t = make_test_transport();
+  auto r = t->fetch(get_request(server.url(path)));
   REQUIRE(r.ok());
   return r->body;
 }
@@ -111,9 +73,9 @@ int server_count(HttpTestServer& server, const std::string& key) {
 }  // namespace
 
 TEST_CASE("a GET returns status, headers, body and byte count", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
-  auto r = t->fetch(get(server->url("/status/200")));
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
+  auto r = t->fetch(get_request(server->url("/status/200")));
   REQUIRE(r.ok());
   CHECK(r->status == 200);
   CHECK(r->body == "status 200");
@@ -126,11 +88,11 @@ TEST_CASE("a GET returns status, headers, body and byte count", "[transport]") {
 
 TEST_CASE("HTTP error statuses are responses, and only 429/502/503/504 are retried",
           "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   for (const int code : {201, 204, 400, 401, 404, 500, 501}) {
     const std::string key = unique_key("status");
-    auto r = t->fetch(get(server->url("/hits/" + key + "?status=" + std::to_string(code))));
+    auto r = t->fetch(get_request(server->url("/hits/" + key + "?status=" + std::to_string(code))));
     REQUIRE(r.ok());
     CHECK(r->status == code);
     CHECK(r->attempts == 1);
@@ -138,7 +100,8 @@ TEST_CASE("HTTP error statuses are responses, and only 429/502/503/504 are retri
   }
   for (const int code : {429, 502, 503, 504}) {
     const std::string key = unique_key("retry");
-    auto r = t->fetch(get(server->url("/flaky/" + key + "?fail=2&status=" + std::to_string(code))));
+    auto r = t->fetch(
+        get_request(server->url("/flaky/" + key + "?fail=2&status=" + std::to_string(code))));
     REQUIRE(r.ok());
     CHECK(r->status == 200);
     CHECK(r->attempts == 3);
@@ -148,35 +111,35 @@ TEST_CASE("HTTP error statuses are responses, and only 429/502/503/504 are retri
 }
 
 TEST_CASE("retries stop after max_retries and the last response is returned", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.max_retries = 2;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   const std::string key = unique_key("exhaust");
-  auto r = t->fetch(get(server->url("/flaky/" + key + "?fail=10&status=503")));
+  auto r = t->fetch(get_request(server->url("/flaky/" + key + "?fail=10&status=503")));
   REQUIRE(r.ok());
   CHECK(r->status == 503);
   CHECK(r->attempts == 3);
   CHECK(server_count(*server, key) == 3);
 
   o.max_retries = 0;
-  auto t0 = make(o);
+  auto t0 = make_test_transport(o);
   const std::string key0 = unique_key("noretry");
-  auto r0 = t0->fetch(get(server->url("/flaky/" + key0 + "?fail=1&status=429")));
+  auto r0 = t0->fetch(get_request(server->url("/flaky/" + key0 + "?fail=1&status=429")));
   REQUIRE(r0.ok());
   CHECK(r0->status == 429);
   CHECK(r0->attempts == 1);
 }
 
 TEST_CASE("Retry-After in seconds and as an HTTP date is honoured, and capped", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.backoff_base = 1ms;
   o.backoff_max = 1ms;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   {
-    auto r = t->fetch(
-        get(server->url("/flaky/" + unique_key("ra") + "?fail=1&status=429&retry_after=1")));
+    auto r = t->fetch(get_request(
+        server->url("/flaky/" + unique_key("ra") + "?fail=1&status=429&retry_after=1")));
     REQUIRE(r.ok());
     CHECK(r->status == 200);
     CHECK(r->attempts == 2);
@@ -185,8 +148,8 @@ TEST_CASE("Retry-After in seconds and as an HTTP date is honoured, and capped", 
   }
   {
     // An HTTP date has one-second resolution: 2 s ahead is at least 1 s away.
-    auto r = t->fetch(
-        get(server->url("/flaky/" + unique_key("rad") + "?fail=1&status=503&retry_after_date=2")));
+    auto r = t->fetch(get_request(
+        server->url("/flaky/" + unique_key("rad") + "?fail=1&status=503&retry_after_date=2")));
     REQUIRE(r.ok());
     CHECK(r->status == 200);
     CHECK(r->elapsed >= 900ms);
@@ -194,9 +157,9 @@ TEST_CASE("Retry-After in seconds and as an HTTP date is honoured, and capped", 
   }
   {
     o.retry_after_max = 150ms;
-    auto capped = make(o);
-    auto r = capped->fetch(
-        get(server->url("/flaky/" + unique_key("cap") + "?fail=1&status=503&retry_after=30")));
+    auto capped = make_test_transport(o);
+    auto r = capped->fetch(get_request(
+        server->url("/flaky/" + unique_key("cap") + "?fail=1&status=503&retry_after=30")));
     REQUIRE(r.ok());
     CHECK(r->status == 200);
     CHECK(r->elapsed >= 150ms);
@@ -205,14 +168,14 @@ TEST_CASE("Retry-After in seconds and as an HTTP date is honoured, and capped", 
 }
 
 TEST_CASE("a transfer backing off does not hold up the others", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.max_concurrency = 2;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   std::deque<HttpRequest> queue;
-  queue.push_back(
-      get(server->url("/flaky/" + unique_key("slow") + "?fail=1&status=503&retry_after=1")));
-  for (int i = 0; i < 4; ++i) queue.push_back(get(server->url("/delay?ms=20")));
+  queue.push_back(get_request(
+      server->url("/flaky/" + unique_key("slow") + "?fail=1&status=503&retry_after=1")));
+  for (int i = 0; i < 4; ++i) queue.push_back(get_request(server->url("/delay?ms=20")));
   for (std::uint64_t i = 0; i < queue.size(); ++i) queue[i].tag = i;
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::chrono::milliseconds> finished(queue.size());
@@ -235,11 +198,11 @@ TEST_CASE("a transfer backing off does not hold up the others", "[transport]") {
 }
 
 TEST_CASE("max_concurrency bounds the requests in flight", "[transport]") {
-  REQUIRE_SERVER(server);
+  REQUIRE_HTTP_TEST_SERVER(server);
   auto measure = [&](std::size_t limit, int count) {
-    TransportOptions o = fast_options();
+    TransportOptions o = fast_transport_options();
     o.max_concurrency = limit;
-    auto t = make(o);
+    auto t = make_test_transport(o);
     (void)plain_get(*server, "/stats/reset");
     int issued = 0;
     int ok = 0;
@@ -247,7 +210,7 @@ TEST_CASE("max_concurrency bounds the requests in flight", "[transport]") {
         [&]() -> std::optional<HttpRequest> {
           if (issued == count) return std::nullopt;
           ++issued;
-          return get(server->url("/delay?ms=150"));
+          return get_request(server->url("/delay?ms=150"));
         },
         [&](HttpRequest&, callboard::Result<HttpResponse> res) {
           if (res.ok() && res->status == 200) ++ok;
@@ -267,8 +230,8 @@ TEST_CASE("max_concurrency bounds the requests in flight", "[transport]") {
 }
 
 TEST_CASE("a stop request cancels slow transfers promptly", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   std::stop_source stop;
   int issued = 0;
   std::vector<ErrorCode> codes;
@@ -282,9 +245,10 @@ TEST_CASE("a stop request cancels slow transfers promptly", "[transport]") {
         if (issued == 3) return std::nullopt;
         ++issued;
         return issued == 3
-                   ? get(server->url("/flaky/" + unique_key("stopwait") + "?fail=1&retry_after=20"))
-                   : get(server->url(issued == 1 ? "/delay?ms=5000"
-                                                 : "/trickle?chunks=100&every=100"));
+                   ? get_request(
+                         server->url("/flaky/" + unique_key("stopwait") + "?fail=1&retry_after=20"))
+                   : get_request(server->url(issued == 1 ? "/delay?ms=5000"
+                                                         : "/trickle?chunks=100&every=100"));
       },
       [&](HttpRequest&, callboard::Result<HttpResponse> res) {
         REQUIRE_FALSE(res.ok());
@@ -312,10 +276,10 @@ TEST_CASE("a stop request cancels slow transfers promptly", "[transport]") {
 
 TEST_CASE("a response larger than max_response_bytes fails with kResourceExhausted",
           "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   for (const char* path : {"/big?size=100000", "/big?size=100000&chunked=1"}) {
-    HttpRequest r = get(server->url(path));
+    HttpRequest r = get_request(server->url(path));
     r.max_response_bytes = 1000;
     auto res = t->fetch(std::move(r));
     REQUIRE_FALSE(res.ok());
@@ -323,23 +287,23 @@ TEST_CASE("a response larger than max_response_bytes fails with kResourceExhaust
     CHECK(res.error().detail("attempts") == "1");
     CHECK_FALSE(res.error().retryable);
   }
-  HttpRequest exact = get(server->url("/big?size=1000&chunked=1"));
+  HttpRequest exact = get_request(server->url("/big?size=1000&chunked=1"));
   exact.max_response_bytes = 1000;
   auto res = t->fetch(std::move(exact));
   REQUIRE(res.ok());
-  CHECK(res->body == pattern(1000));
+  CHECK(res->body == served_pattern(1000));
 }
 
 TEST_CASE("gzip bodies are decoded", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
-  auto r = t->fetch(get(server->url("/gzip?size=50000")));
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
+  auto r = t->fetch(get_request(server->url("/gzip?size=50000")));
   REQUIRE(r.ok());
   CHECK(r->header("Content-Encoding") == "gzip");
-  CHECK(r->body == pattern(50000));
+  CHECK(r->body == served_pattern(50000));
   CHECK(r->bytes == 50000);
   // The limit applies to the decoded size, even though far fewer bytes travel.
-  HttpRequest limited = get(server->url("/gzip?size=50000"));
+  HttpRequest limited = get_request(server->url("/gzip?size=50000"));
   limited.max_response_bytes = 10000;
   auto l = t->fetch(std::move(limited));
   REQUIRE_FALSE(l.ok());
@@ -347,28 +311,28 @@ TEST_CASE("gzip bodies are decoded", "[transport]") {
 }
 
 TEST_CASE("conditional requests return 304 as a status", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
-  auto first = t->fetch(get(server->url("/etag")));
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
+  auto first = t->fetch(get_request(server->url("/etag")));
   REQUIRE(first.ok());
   CHECK(first->status == 200);
   REQUIRE(first->header("ETag") == "\"v1\"");
-  HttpRequest again = get(server->url("/etag"));
+  HttpRequest again = get_request(server->url("/etag"));
   again.headers.emplace_back("If-None-Match", std::string(first->header("ETag")));
   auto second = t->fetch(std::move(again));
   REQUIRE(second.ok());
   CHECK(second->status == 304);
   CHECK(second->body.empty());
 
-  auto lm = t->fetch(get(server->url("/last-modified")));
+  auto lm = t->fetch(get_request(server->url("/last-modified")));
   REQUIRE(lm.ok());
   CHECK(lm->status == 200);
-  HttpRequest since = get(server->url("/last-modified"));
+  HttpRequest since = get_request(server->url("/last-modified"));
   since.headers.emplace_back("If-Modified-Since", std::string(lm->header("Last-Modified")));
   auto lm2 = t->fetch(std::move(since));
   REQUIRE(lm2.ok());
   CHECK(lm2->status == 304);
-  HttpRequest older = get(server->url("/last-modified"));
+  HttpRequest older = get_request(server->url("/last-modified"));
   older.headers.emplace_back("If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT");
   auto lm3 = t->fetch(std::move(older));
   REQUIRE(lm3.ok());
@@ -376,11 +340,11 @@ TEST_CASE("conditional requests return 304 as a status", "[transport]") {
 }
 
 TEST_CASE("the sink receives a 2xx body in chunks and can stop it", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   std::string collected;
   int chunks = 0;
-  HttpRequest r = get(server->url("/big?size=300000&chunked=1"));
+  HttpRequest r = get_request(server->url("/big?size=300000&chunked=1"));
   r.sink = [&](std::string_view chunk) {
     collected += chunk;
     ++chunks;
@@ -391,12 +355,12 @@ TEST_CASE("the sink receives a 2xx body in chunks and can stop it", "[transport]
   CHECK(res->status == 200);
   CHECK(res->body.empty());
   CHECK(res->bytes == 300000);
-  CHECK(collected == pattern(300000));
+  CHECK(collected == served_pattern(300000));
   CHECK(chunks > 1);
 
   // Not for an error status: that body is collected as usual.
   bool called = false;
-  HttpRequest missing = get(server->url("/status/404"));
+  HttpRequest missing = get_request(server->url("/status/404"));
   missing.sink = [&](std::string_view) { return called = true; };
   auto res404 = t->fetch(std::move(missing));
   REQUIRE(res404.ok());
@@ -404,7 +368,7 @@ TEST_CASE("the sink receives a 2xx body in chunks and can stop it", "[transport]
   CHECK(res404->body == "status 404");
   CHECK_FALSE(called);
 
-  HttpRequest stopped = get(server->url("/big?size=300000&chunked=1"));
+  HttpRequest stopped = get_request(server->url("/big?size=300000&chunked=1"));
   stopped.sink = [](std::string_view) { return false; };
   auto res_stopped = t->fetch(std::move(stopped));
   REQUIRE_FALSE(res_stopped.ok());
@@ -412,12 +376,12 @@ TEST_CASE("the sink receives a 2xx body in chunks and can stop it", "[transport]
 }
 
 TEST_CASE("completions may queue more requests", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.max_concurrency = 3;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   std::deque<HttpRequest> queue;
-  for (int i = 0; i < 3; ++i) queue.push_back(get(server->url("/delay?ms=5")));
+  for (int i = 0; i < 3; ++i) queue.push_back(get_request(server->url("/delay?ms=5")));
   int completed = 0;
   auto ran = t->run(
       [&]() -> std::optional<HttpRequest> {
@@ -432,7 +396,7 @@ TEST_CASE("completions may queue more requests", "[transport]") {
         ++completed;
         if (req.tag < 2) {  // depth: each request spawns two children, twice
           for (int i = 0; i < 2; ++i) {
-            HttpRequest child = get(server->url("/delay?ms=5"));
+            HttpRequest child = get_request(server->url("/delay?ms=5"));
             child.tag = req.tag + 1;
             queue.push_back(std::move(child));
           }
@@ -443,11 +407,11 @@ TEST_CASE("completions may queue more requests", "[transport]") {
 }
 
 TEST_CASE("transport failures are retried and reported with url and attempts", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.max_retries = 2;
-  auto t = make(o);
-  auto truncated = t->fetch(get(server->url("/truncated?declared=1000&sent=10")));
+  auto t = make_test_transport(o);
+  auto truncated = t->fetch(get_request(server->url("/truncated?declared=1000&sent=10")));
   REQUIRE_FALSE(truncated.ok());
   CHECK(truncated.error().code == ErrorCode::kUnavailable);
   CHECK(truncated.error().retryable);
@@ -455,13 +419,13 @@ TEST_CASE("transport failures are retried and reported with url and attempts", "
   CHECK(truncated.error().detail("url") == server->url("/truncated?declared=1000&sent=10"));
 
   const std::string refused_url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/x";
-  auto refused = t->fetch(get(refused_url));
+  auto refused = t->fetch(get_request(refused_url));
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::kUnavailable);
   CHECK(refused.error().retryable);
   CHECK(refused.error().detail("attempts") == "3");
 
-  HttpRequest slow = get(server->url("/delay?ms=3000"));
+  HttpRequest slow = get_request(server->url("/delay?ms=3000"));
   slow.timeout = 200ms;
   const auto start = std::chrono::steady_clock::now();
   auto timed_out = t->fetch(std::move(slow));
@@ -472,14 +436,14 @@ TEST_CASE("transport failures are retried and reported with url and attempts", "
 }
 
 TEST_CASE("a transfer slower than the low-speed limit is aborted", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.max_retries = 0;
   o.low_speed_bytes = 1000;
   o.low_speed_time = 1s;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   const auto start = std::chrono::steady_clock::now();
-  auto r = t->fetch(get(server->url("/trickle?chunks=20&every=200&size=1")));
+  auto r = t->fetch(get_request(server->url("/trickle?chunks=20&every=200&size=1")));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kUnavailable);
   CHECK(r.error().retryable);
@@ -487,52 +451,52 @@ TEST_CASE("a transfer slower than the low-speed limit is aborted", "[transport]"
 }
 
 TEST_CASE("proxies: the explicit option, and curl's environment variables", "[transport]") {
-  REQUIRE_SERVER(server);
+  REQUIRE_HTTP_TEST_SERVER(server);
   // The test server answers absolute-form requests too, so it can stand in
   // for a forward proxy: the echoed request line shows the proxy was used.
   const std::string target = "http://proxied.invalid/echo";
   {
-    TransportOptions o = fast_options();
+    TransportOptions o = fast_transport_options();
     o.no_proxy.clear();
     o.proxy = server->url("");
-    auto t = make(o);
-    auto r = t->fetch(get(target));
+    auto t = make_test_transport(o);
+    auto r = t->fetch(get_request(target));
     REQUIRE(r.ok());
     CHECK(boost::json::parse(r->body).as_object().at("url").as_string() == target);
   }
   {
-    TransportOptions o = fast_options();
+    TransportOptions o = fast_transport_options();
     o.no_proxy.clear();
     ::setenv("http_proxy", server->url("").c_str(), 1);
-    auto t = make(o);
-    auto r = t->fetch(get(target));
+    auto t = make_test_transport(o);
+    auto r = t->fetch(get_request(target));
     ::unsetenv("http_proxy");
     REQUIRE(r.ok());
     CHECK(boost::json::parse(r->body).as_object().at("url").as_string() == target);
   }
   {
     // no_proxy "*" bypasses it: the made-up host does not resolve.
-    TransportOptions o = fast_options();
+    TransportOptions o = fast_transport_options();
     o.max_retries = 0;
     o.proxy = server->url("");
     o.no_proxy = "*";
-    auto t = make(o);
-    auto r = t->fetch(get(target));
+    auto t = make_test_transport(o);
+    auto r = t->fetch(get_request(target));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::kUnavailable);
   }
 }
 
 TEST_CASE("bad URLs and headers fail with kInvalidArgument without a request", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   for (const char* url :
        {"not a url", "ftp://127.0.0.1/x", "127.0.0.1/x", "file:///etc/passwd", ""}) {
-    auto r = t->fetch(get(url));
+    auto r = t->fetch(get_request(url));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::kInvalidArgument);
   }
-  HttpRequest injected = get(server->url("/echo"));
+  HttpRequest injected = get_request(server->url("/echo"));
   injected.headers.emplace_back("X-Test", "a\r\nX-Evil: 1");
   auto r = t->fetch(std::move(injected));
   REQUIRE_FALSE(r.ok());
@@ -541,10 +505,10 @@ TEST_CASE("bad URLs and headers fail with kInvalidArgument without a request", "
 }
 
 TEST_CASE("Authorization and Cookie values never appear in errors", "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.max_retries = 1;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   const std::string token = "s3cr3t-T0KEN-value-123";
   const std::string cookie = "session=c00kie-s3cret";
   const std::string password = "hunter2-pw-xyz";
@@ -557,7 +521,7 @@ TEST_CASE("Authorization and Cookie values never appear in errors", "[transport]
       "http://user:" + password + "@127.0.0.1:" + std::to_string(closed_port()) + "/x",
   };
   for (const auto& url : urls) {
-    HttpRequest r = get(url);
+    HttpRequest r = get_request(url);
     r.max_response_bytes = 100;
     r.headers.emplace_back("Authorization", "Bearer " + token);
     r.headers.emplace_back("Cookie", cookie);
@@ -574,11 +538,11 @@ TEST_CASE("Authorization and Cookie values never appear in errors", "[transport]
 
 TEST_CASE("requests carry method, headers, body and user agent, redirects are followed",
           "[transport]") {
-  REQUIRE_SERVER(server);
-  TransportOptions o = fast_options();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  TransportOptions o = fast_transport_options();
   o.user_agent = "callboard-test/1";
-  auto t = make(o);
-  HttpRequest post = get(server->url("/echo"));
+  auto t = make_test_transport(o);
+  HttpRequest post = get_request(server->url("/echo"));
   post.method = "POST";
   post.body = R"({"hello":"world"})";
   post.headers.emplace_back("Content-Type", "application/json");
@@ -595,22 +559,22 @@ TEST_CASE("requests carry method, headers, body and user agent, redirects are fo
   CHECK(headers.contains("accept-encoding"));
   CHECK_FALSE(headers.contains("expect"));
 
-  auto redirected = t->fetch(get(server->url("/redirect?n=3")));
+  auto redirected = t->fetch(get_request(server->url("/redirect?n=3")));
   REQUIRE(redirected.ok());
   CHECK(redirected->status == 200);
   CHECK(redirected->effective_url == server->url("/status/200"));
   CHECK(redirected->header("Location").empty());  // the final response's headers only
 
-  auto loop = t->fetch(get(server->url("/redirect?n=8")));
+  auto loop = t->fetch(get_request(server->url("/redirect?n=8")));
   REQUIRE_FALSE(loop.ok());
   CHECK(loop.error().code == ErrorCode::kFailedPrecondition);
 }
 
 TEST_CASE("connections are reused across requests and runs", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   auto port_of = [&] {
-    auto r = t->fetch(get(server->url("/echo")));
+    auto r = t->fetch(get_request(server->url("/echo")));
     REQUIRE(r.ok());
     return boost::json::parse(r->body).as_object().at("remote_port").to_number<std::int64_t>();
   };
@@ -620,17 +584,17 @@ TEST_CASE("connections are reused across requests and runs", "[transport]") {
 }
 
 TEST_CASE("run is not re-entrant and survives throwing callbacks", "[transport]") {
-  REQUIRE_SERVER(server);
-  auto t = make();
+  REQUIRE_HTTP_TEST_SERVER(server);
+  auto t = make_test_transport();
   int issued = 0;
   callboard::Result<HttpResponse> nested = callboard::make_error(ErrorCode::kInternal, "unset");
   auto ran = t->run(
       [&]() -> std::optional<HttpRequest> {
         if (issued++ > 0) return std::nullopt;
-        return get(server->url("/status/200"));
+        return get_request(server->url("/status/200"));
       },
       [&](HttpRequest&, callboard::Result<HttpResponse>) {
-        nested = t->fetch(get(server->url("/status/200")));
+        nested = t->fetch(get_request(server->url("/status/200")));
       });
   REQUIRE(ran.ok());
   REQUIRE_FALSE(nested.ok());
@@ -641,7 +605,7 @@ TEST_CASE("run is not re-entrant and survives throwing callbacks", "[transport]"
   REQUIRE_FALSE(threw.ok());
   CHECK(threw.error().code == ErrorCode::kInternal);
   // The transport is still usable afterwards.
-  auto after = t->fetch(get(server->url("/status/200")));
+  auto after = t->fetch(get_request(server->url("/status/200")));
   REQUIRE(after.ok());
   CHECK(after->status == 200);
 }
@@ -662,11 +626,11 @@ TEST_CASE("find_header and redact_url", "[transport]") {
 // Not run by default: `callboard_transport_tests "[.bench]" -s` prints the time
 // for N parallel GETs against the local server.
 TEST_CASE("throughput against the local server", "[.bench]") {
-  REQUIRE_SERVER(server);
+  REQUIRE_HTTP_TEST_SERVER(server);
   auto measure = [&](std::size_t concurrency, int total, const std::string& path) {
-    TransportOptions o = fast_options();
+    TransportOptions o = fast_transport_options();
     o.max_concurrency = concurrency;
-    auto t = make(o);
+    auto t = make_test_transport(o);
     int issued = 0;
     int ok = 0;
     const auto start = std::chrono::steady_clock::now();
@@ -674,7 +638,7 @@ TEST_CASE("throughput against the local server", "[.bench]") {
         [&]() -> std::optional<HttpRequest> {
           if (issued == total) return std::nullopt;
           ++issued;
-          return get(server->url(path));
+          return get_request(server->url(path));
         },
         [&](HttpRequest&, callboard::Result<HttpResponse> res) {
           ok += res.ok() && res->status == 200;

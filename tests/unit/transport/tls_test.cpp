@@ -7,7 +7,6 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -19,19 +18,19 @@
 #include "callboard/backend/transport.hpp"
 
 #include "child_process.hpp"
-#include "http_test_server.hpp"
+#include "http_test_helpers.hpp"
 #include "local_registry.hpp"
 
 using callboard::ErrorCode;
 using callboard::backend::HttpRequest;
 using callboard::backend::HttpResponse;
-using callboard::backend::make_curl_transport;
 using callboard::backend::Transport;
 using callboard::backend::TransportOptions;
+using callboard::test::get_request;
 using callboard::test::HttpTestServer;
+using callboard::test::make_test_transport;
 using callboard::test::run_command;
 using callboard::test::TempDir;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -48,8 +47,8 @@ struct TlsServer {
     cert = (dir.path / "cert.pem").string();
     const std::string key = (dir.path / "key.pem").string();
     auto [status, out] = run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                      "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days",
-                                      "2", "-subj", "/CN=127.0.0.1", "-addext",
+                                      "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out",
+                                      cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
                                       "subjectAltName=IP:127.0.0.1,DNS:localhost"});
     if (status != 0) {
       message = "openssl could not make a certificate (scripts/bootstrap installs openssl): " + out;
@@ -59,52 +58,35 @@ struct TlsServer {
     server = HttpTestServer::start(message, node_missing, &files);
   }
 
-  static TlsServer& get() {
+  static TlsServer& shared() {
     static TlsServer instance;
     return instance;
   }
 };
 
-#define REQUIRE_TLS_SERVER(var)                          \
-  TlsServer& var = TlsServer::get();                     \
-  if (var.server == nullptr) {                           \
-    if (var.node_missing) {                              \
-      WARN("skipped: " << var.message);                  \
-      return;                                            \
-    }                                                    \
-    FAIL(var.message);                                   \
+#define REQUIRE_TLS_SERVER(var)         \
+  TlsServer& var = TlsServer::shared(); \
+  if (var.server == nullptr) {          \
+    if (var.node_missing) {             \
+      WARN("skipped: " << var.message); \
+      return;                           \
+    }                                   \
+    FAIL(var.message);                  \
   }
 
 TransportOptions options_trusting(const std::string& ca_file) {
-  TransportOptions o;
-  o.backoff_base = 5ms;
-  o.backoff_max = 40ms;
-  o.connect_timeout = 2s;
-  o.no_proxy = "*";
-  o.jitter_seed = 42;
+  TransportOptions o = callboard::test::fast_transport_options();
   o.ca_file = ca_file;
   return o;
 }
 
-std::unique_ptr<Transport> make(const TransportOptions& o) {
-  auto t = make_curl_transport(o);
-  REQUIRE(t.ok());
-  return std::move(*t);
-}
-
-HttpRequest get(std::string url) {
-  HttpRequest r;
-  r.url = std::move(url);
-  r.timeout = 5000ms;
-  return r;
-}
-
 }  // namespace
 
-TEST_CASE("TLS: npm's cafile makes a private CA trusted, and ALPN picks HTTP/2", "[transport][tls]") {
+TEST_CASE("TLS: npm's cafile makes a private CA trusted, and ALPN picks HTTP/2",
+          "[transport][tls]") {
   REQUIRE_TLS_SERVER(tls);
-  auto t = make(options_trusting(tls.cert));
-  auto r = t->fetch(get(tls.server->tls_url("/echo")));
+  auto t = make_test_transport(options_trusting(tls.cert));
+  auto r = t->fetch(get_request(tls.server->tls_url("/echo")));
   REQUIRE(r.ok());
   CHECK(r->status == 200);
   const auto echo = boost::json::parse(r->body).as_object();
@@ -116,8 +98,8 @@ TEST_CASE("TLS: an untrusted certificate is refused at once, with the reason", "
   REQUIRE_TLS_SERVER(tls);
   TransportOptions o = options_trusting("");
   o.max_retries = 4;
-  auto t = make(o);
-  auto r = t->fetch(get(tls.server->tls_url("/hits/untrusted")));
+  auto t = make_test_transport(o);
+  auto r = t->fetch(get_request(tls.server->tls_url("/hits/untrusted")));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kFailedPrecondition);
   INFO(r.error().message);
@@ -125,20 +107,22 @@ TEST_CASE("TLS: an untrusted certificate is refused at once, with the reason", "
   // Not retried: a certificate does not get better by asking again; and the
   // request never reached the server.
   CHECK(r.error().detail("attempts") == "1");
-  auto count = make(options_trusting(tls.cert))->fetch(get(tls.server->tls_url("/count/untrusted")));
+  auto count = make_test_transport(options_trusting(tls.cert))
+                   ->fetch(get_request(tls.server->tls_url("/count/untrusted")));
   REQUIRE(count.ok());
   CHECK(count->body == "0");
 }
 
-TEST_CASE("TLS: a cafile that is not a certificate is an error naming the problem", "[transport][tls]") {
+TEST_CASE("TLS: a cafile that is not a certificate is an error naming the problem",
+          "[transport][tls]") {
   REQUIRE_TLS_SERVER(tls);
   const auto bogus = tls.dir.path / "not-a-ca.pem";
   {
     std::ofstream out(bogus);
     out << "this is not PEM\n";
   }
-  auto t = make(options_trusting(bogus.string()));
-  auto r = t->fetch(get(tls.server->tls_url("/status/200")));
+  auto t = make_test_transport(options_trusting(bogus.string()));
+  auto r = t->fetch(get_request(tls.server->tls_url("/status/200")));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kFailedPrecondition);
 }
@@ -147,8 +131,8 @@ TEST_CASE("TLS: strict-ssl=false accepts the certificate", "[transport][tls]") {
   REQUIRE_TLS_SERVER(tls);
   TransportOptions o = options_trusting("");
   o.verify_tls = false;
-  auto t = make(o);
-  auto r = t->fetch(get(tls.server->tls_url("/status/200")));
+  auto t = make_test_transport(o);
+  auto r = t->fetch(get_request(tls.server->tls_url("/status/200")));
   REQUIRE(r.ok());
   CHECK(r->status == 200);
 }
@@ -157,9 +141,10 @@ TEST_CASE("HTTP/2: concurrent requests share one connection", "[transport][tls]"
   REQUIRE_TLS_SERVER(tls);
   TransportOptions o = options_trusting(tls.cert);
   o.max_concurrency = 16;
-  auto t = make(o);
+  auto t = make_test_transport(o);
   std::deque<HttpRequest> queue;
-  for (int i = 0; i < 40; ++i) queue.push_back(get(tls.server->tls_url("/echo?i=" + std::to_string(i))));
+  for (int i = 0; i < 40; ++i)
+    queue.push_back(get_request(tls.server->tls_url("/echo?i=" + std::to_string(i))));
   std::set<std::int64_t> ports;
   std::set<std::string> versions;
   int ok = 0;
@@ -186,21 +171,21 @@ TEST_CASE("HTTP/2: concurrent requests share one connection", "[transport][tls]"
 
 TEST_CASE("HTTP/2: conditional requests, gzip and the size limit", "[transport][tls]") {
   REQUIRE_TLS_SERVER(tls);
-  auto t = make(options_trusting(tls.cert));
-  auto first = t->fetch(get(tls.server->tls_url("/etag")));
+  auto t = make_test_transport(options_trusting(tls.cert));
+  auto first = t->fetch(get_request(tls.server->tls_url("/etag")));
   REQUIRE(first.ok());
   CHECK(first->status == 200);
-  HttpRequest again = get(tls.server->tls_url("/etag"));
+  HttpRequest again = get_request(tls.server->tls_url("/etag"));
   again.headers.emplace_back("If-None-Match", "\"v1\"");
   auto second = t->fetch(std::move(again));
   REQUIRE(second.ok());
   CHECK(second->status == 304);
 
-  auto zipped = t->fetch(get(tls.server->tls_url("/gzip?size=100000")));
+  auto zipped = t->fetch(get_request(tls.server->tls_url("/gzip?size=100000")));
   REQUIRE(zipped.ok());
   CHECK(zipped->body.size() == 100000);
 
-  HttpRequest big = get(tls.server->tls_url("/big?size=300000"));
+  HttpRequest big = get_request(tls.server->tls_url("/big?size=300000"));
   big.max_response_bytes = 100000;
   auto limited = t->fetch(std::move(big));
   REQUIRE_FALSE(limited.ok());
