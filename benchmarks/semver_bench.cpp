@@ -118,6 +118,38 @@ void BM_RangeParseLoose(benchmark::State& state) {
 }
 BENCHMARK(BM_RangeParseLoose);
 
+// Ranges the fast parser declines (hyphen ranges, build metadata, `=`
+// prefixes, 1.x.5, leading zeros in loose mode): the regex-faithful path.
+void BM_RangeParseExactPath(benchmark::State& state) {
+  static const std::vector<std::pair<std::string, semver::Options>> items = {
+      {"1.2.3 - 2.3.4", {}},          {"1.2 - 2", {}},
+      {"=1.2.3", {}},                 {">=1.2.3+build <2", {}},
+      {"1.x.5", {}},                  {"^1.2.3-beta.1+exp.sha.5114f85", {}},
+      {"01.02.03 - 2", {.loose = true}}, {"~> 1.2.3 || 1.2.3 - 2.0.0", {}},
+  };
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto r = semver::Range::parse(items[i].first, items[i].second);
+    benchmark::DoNotOptimize(r);
+    if (++i == items.size()) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_RangeParseExactPath);
+
+// A hostile 64 KiB range (the size bound) that only the exact path takes:
+// hyphen ranges joined by `||`, one part at a time through every rewrite.
+void BM_RangeParseHostile64KiB(benchmark::State& state) {
+  std::string text;
+  while (text.size() + 17 <= semver::kMaxRangeLength) text += "1.2.3 - 2.3.4 || ";
+  for (auto _ : state) {
+    auto r = semver::Range::parse(text);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_RangeParseHostile64KiB)->Unit(benchmark::kMillisecond);
+
 void BM_SatisfiesParsed(benchmark::State& state) {
   const Parsed& p = parsed();
   std::size_t i = 0;

@@ -356,6 +356,9 @@ void Writer::number(double v) {
     null();
     return;
   }
+  // -0.0 would print as "-0", which JSON readers (Boost.JSON too) take for
+  // the integer 0: write 0 so that what is written reads back the same.
+  if (v == 0.0) v = 0.0;
   separator();
   char buf[40];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);

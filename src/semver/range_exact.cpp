@@ -107,11 +107,28 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
-// String.prototype.replace(regex, '') with a non-global regex: first match only.
-std::string replace_first(const std::string& s, const std::regex& re, std::string_view with = {}) {
+// Whether `s` holds any of `chars`. Every regex below has a literal its
+// matches must contain; testing for it first skips the regex, whose run costs
+// time in proportion to its (large: the {0,256} bounds unroll) automaton even
+// when nothing matches.
+bool has_any(std::string_view s, std::string_view chars) { return s.find_first_of(chars) != std::string_view::npos; }
+
+// Two characters std::regex's \s matches (ASCII whitespace), side by side.
+bool has_adjacent_whitespace(std::string_view s) {
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; };
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (ws(s[i - 1]) && ws(s[i])) return true;
+  }
+  return false;
+}
+
+// String.prototype.replace(regex, '') with a non-global regex: first match
+// only. `required`: a character every match contains.
+std::string replace_first(const std::string& s, const std::regex& re, char required) {
+  if (s.find(required) == std::string::npos) return s;
   std::smatch m;
   if (!std::regex_search(s, m, re)) return s;
-  return m.prefix().str() + std::string(with) + m.suffix().str();
+  return m.prefix().str() + m.suffix().str();
 }
 
 bool is_x(const std::ssub_match& g) {
@@ -125,6 +142,7 @@ std::string str(const std::ssub_match& g) { return g.matched ? g.str() : std::st
 // replaceCaret
 std::string replace_caret(const std::string& comp, const Options& o) {
   std::smatch g;
+  if (comp.empty() || comp[0] != '^') return comp;  // the regex is anchored at a '^'
   if (!std::regex_search(comp, g, o.loose ? regexes().caret_loose : regexes().caret)) return comp;
   const std::string z = o.include_prerelease ? "-0" : "";
   const std::string M = str(g[1]), m = str(g[2]), p = str(g[3]), pr = str(g[4]);
@@ -145,6 +163,7 @@ std::string replace_caret(const std::string& comp, const Options& o) {
 // replaceTilde
 std::string replace_tilde(const std::string& comp, const Options& o) {
   std::smatch g;
+  if (comp.empty() || comp[0] != '~') return comp;  // the regex is anchored at a '~'
   if (!std::regex_search(comp, g, o.loose ? regexes().tilde_loose : regexes().tilde)) return comp;
   const std::string z = o.include_prerelease ? "-0" : "";
   const std::string M = str(g[1]), m = str(g[2]), p = str(g[3]), pr = str(g[4]);
@@ -208,11 +227,11 @@ std::string map_join(const std::vector<std::string>& parts, const Options& o,
 
 // parseComparator
 std::string parse_comparator(std::string comp, const Options& o) {
-  comp = replace_first(comp, regexes().build);
+  comp = replace_first(comp, regexes().build, '+');
   comp = map_join(split_ws(trim(comp)), o, replace_caret);
   comp = map_join(split_ws(trim(comp)), o, replace_tilde);
   comp = map_join(split_ws(comp), o, replace_xrange);
-  comp = replace_first(trim(comp), regexes().star);
+  comp = replace_first(trim(comp), regexes().star, '*');
   return comp;
 }
 
@@ -275,7 +294,13 @@ Result<Comparator> make_comparator(std::string_view comp, const Options& o) {
     e.code = ErrorCode::kInvalidArgument;
     return e;
   }
-  c.version = std::move(v).value();
+  // Build metadata can survive the rewrites (`>=1.2.3+*b` loses the `*` to
+  // the star rule after the build rule has run). node keeps it in the
+  // comparator's SemVer, but nothing reads it there (`.value`, tests and
+  // minVersion ignore it): drop it, so equal text means equal comparators.
+  const Version& parsed = *v;
+  c.version = Version(parsed.major(), parsed.minor(), parsed.patch(),
+                      {parsed.prerelease().begin(), parsed.prerelease().end()});
   if (op == ">") c.op = Comparator::Op::kGt;
   else if (op == ">=") c.op = Comparator::Op::kGte;
   else if (op == "<") c.op = Comparator::Op::kLt;
@@ -294,19 +319,24 @@ Result<std::vector<Comparator>> parse_part(std::string_view part_in, const Optio
   std::string range = strip_builds(part_in);
   {
     std::smatch g;
-    if (std::regex_search(range, g, o.loose ? regexes().hyphen_loose : regexes().hyphen)) {
+    if (has_any(range, "-") && std::regex_search(range, g, o.loose ? regexes().hyphen_loose : regexes().hyphen)) {
       range = hyphen_replace(g, o.include_prerelease);
     }
   }
-  range = std::regex_replace(range, regexes().comparator_trim, "$1$2$3");
-  range = std::regex_replace(range, regexes().tilde_trim, "$1~");
-  range = std::regex_replace(range, regexes().caret_trim, "$1^");
+  // comparator_trim drops the whitespace between an operator and its
+  // version. Without '<', '>' or '=' the operator is empty, and then a match
+  // drops a character only where two whitespace characters meet.
+  if (has_any(range, "<>=") || has_adjacent_whitespace(range)) {
+    range = std::regex_replace(range, regexes().comparator_trim, "$1$2$3");
+  }
+  if (has_any(range, "~")) range = std::regex_replace(range, regexes().tilde_trim, "$1~");
+  if (has_any(range, "^")) range = std::regex_replace(range, regexes().caret_trim, "$1^");
 
   std::vector<std::string> pieces;
   for (const auto& c : split_space(range)) pieces.push_back(parse_comparator(c, o));
   std::vector<std::string> list;
   for (auto& c : split_ws(join(pieces))) {
-    list.push_back(replace_first(trim(c), o.include_prerelease ? regexes().gte0pre : regexes().gte0));
+    list.push_back(replace_first(trim(c), o.include_prerelease ? regexes().gte0pre : regexes().gte0, '>'));
   }
   if (o.loose) {
     std::erase_if(list, [](const std::string& c) { return !matches_comparator_loose(c); });

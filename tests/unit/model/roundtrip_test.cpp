@@ -290,6 +290,17 @@ TEST_CASE("plugin JSON shape", "[model][plugin]") {
       R"("score":{"total":72.5,"factors":[{"id":"recency","label":"Release recency","value":0.25,"weight":0.5,"detail":"12 days"}]}})");
 }
 
+TEST_CASE("a negative zero is written as 0, which reads back the same (fuzz_release)", "[model][plugin]") {
+  auto p = parse_plugin_json(R"({"score":{"total":-0.0,"factors":[{"id":"r","value":-0.0}]}})");
+  REQUIRE(p.ok());
+  const std::string json = to_json(*p);
+  CHECK(json.find(R"("total":0,)") != std::string::npos);
+  CHECK(json.find("-0") == std::string::npos);
+  auto again = parse_plugin_json(json);
+  REQUIRE(again.ok());
+  CHECK(to_json(*again) == json);
+}
+
 TEST_CASE("plugin and directory JSON errors name the pointer", "[model][plugin][errors]") {
   struct Case {
     const char* text;
