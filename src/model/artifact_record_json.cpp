@@ -65,61 +65,60 @@ std::string to_json(const ArtifactRecord& record) {
   return w.take();
 }
 
-Result<ArtifactRecord> parse_artifact_record_json(std::string_view json_text, const ParseLimits& limits) {
-  try {
-    json::monotonic_resource resource;
-    auto doc = parse_document(json_text, limits, kWhat, SkipProfile::kNone, &resource);
-    if (!doc.ok()) return std::move(doc).error();
-    const auto* top = doc->if_object();
-    if (top == nullptr) return pointer_error(kWhat, "", "the top level is not an object");
+namespace {
 
-    std::optional<Error> error;
-    ArtifactRecord record;
-    StrictObject r(*top, "", kWhat, error);
-    r.get("name", record.name);
-    r.get("version", record.version);
-    r.get("integrity", record.integrity);
-    r.get("verifiedAt", record.verified_at);
-    r.get("backendSystem", record.backend_system);
-    r.get("codeMarkers", record.code_markers);
-    if (const auto* entries = r.array("entryPoints"); entries != nullptr && entries->size() > kMaxArtifactEntryPoints) {
-      r.fail(r.pointer("entryPoints"),
-             "more than " + std::to_string(kMaxArtifactEntryPoints) + " entry points");
-    }
-    if (!error) {
-      r.each_object("entryPoints", [&](StrictObject& er) {
-        ArtifactEntryPoint e;
-        er.get("subpath", e.subpath);
-        er.get("file", e.file);
-        er.get("present", e.present);
-        er.get("defaultExport", e.default_export);
-        record.entry_points.push_back(std::move(e));
-        return true;
-      });
-    }
-    r.get("hasDistDynamic", record.has_dist_dynamic);
-    r.get("configSchemaRef", record.config_schema_ref);
-    if (const auto* schema = top->if_contains("configSchema"); schema != nullptr && !schema->is_null()) {
-      const auto text = string_of(*schema);
-      if (!text) {
-        r.fail(r.pointer("configSchema"), "expected a string or null");
-      } else if (text->size() > kMaxArtifactConfigSchemaBytes) {
-        r.fail(r.pointer("configSchema"), "longer than " + std::to_string(kMaxArtifactConfigSchemaBytes) + " bytes");
-      } else {
-        record.config_schema = std::string(*text);
-      }
-    }
-    r.get("configSchemaPath", record.config_schema_path);
-    r.get("hasConfigDTs", record.has_config_d_ts);
-    if (error) {
-      Error e = std::move(*error);
-      if (!record.name.empty()) e.with("package", record.name);
-      return e;
-    }
-    return record;
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kResourceExhausted, std::string(kWhat) + ": " + e.what());
+/// parse_artifact_record_json's reading of the top-level object.
+Result<ArtifactRecord> read_artifact_record(const json::object& top) {
+  std::optional<Error> error;
+  ArtifactRecord record;
+  StrictObject r(top, "", kWhat, error);
+  r.get("name", record.name);
+  r.get("version", record.version);
+  r.get("integrity", record.integrity);
+  r.get("verifiedAt", record.verified_at);
+  r.get("backendSystem", record.backend_system);
+  r.get("codeMarkers", record.code_markers);
+  if (const auto* entries = r.array("entryPoints"); entries != nullptr && entries->size() > kMaxArtifactEntryPoints) {
+    r.fail(r.pointer("entryPoints"),
+           "more than " + std::to_string(kMaxArtifactEntryPoints) + " entry points");
   }
+  if (!error) {
+    r.each_object("entryPoints", [&](StrictObject& er) {
+      ArtifactEntryPoint e;
+      er.get("subpath", e.subpath);
+      er.get("file", e.file);
+      er.get("present", e.present);
+      er.get("defaultExport", e.default_export);
+      record.entry_points.push_back(std::move(e));
+      return true;
+    });
+  }
+  r.get("hasDistDynamic", record.has_dist_dynamic);
+  r.get("configSchemaRef", record.config_schema_ref);
+  if (const auto* schema = top.if_contains("configSchema"); schema != nullptr && !schema->is_null()) {
+    const auto text = string_of(*schema);
+    if (!text) {
+      r.fail(r.pointer("configSchema"), "expected a string or null");
+    } else if (text->size() > kMaxArtifactConfigSchemaBytes) {
+      r.fail(r.pointer("configSchema"), "longer than " + std::to_string(kMaxArtifactConfigSchemaBytes) + " bytes");
+    } else {
+      record.config_schema = std::string(*text);
+    }
+  }
+  r.get("configSchemaPath", record.config_schema_path);
+  r.get("hasConfigDTs", record.has_config_d_ts);
+  if (error) {
+    Error e = std::move(*error);
+    if (!record.name.empty()) e.with("package", record.name);
+    return e;
+  }
+  return record;
+}
+
+}  // namespace
+
+Result<ArtifactRecord> parse_artifact_record_json(std::string_view json_text, const ParseLimits& limits) {
+  return parse_object_document(json_text, limits, kWhat, SkipProfile::kNone, read_artifact_record);
 }
 
 }  // namespace callboard

@@ -120,19 +120,13 @@ std::string to_json(const DirectoryEntry& entry) {
 Result<DirectoryEntry> parse_directory_entry_json(std::string_view json_text,
                                                   const ParseLimits& limits) {
   using namespace model_detail;
-  try {
-    json::monotonic_resource resource;
-    auto doc = parse_document(json_text, limits, kWhat, SkipProfile::kNone, &resource);
-    if (!doc.ok()) return std::move(doc).error();
-    const auto* top = doc->if_object();
-    if (top == nullptr) return pointer_error(kWhat, "", "the top level is not an object");
-    std::optional<Error> error;
-    DirectoryEntry entry = read_directory_entry(*top, "", kWhat, error);
-    if (error) return std::move(*error);
-    return entry;
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kResourceExhausted, std::string(kWhat) + ": " + e.what());
-  }
+  return parse_object_document(json_text, limits, kWhat, SkipProfile::kNone,
+                               [](const json::object& top) -> Result<DirectoryEntry> {
+                                 std::optional<Error> error;
+                                 DirectoryEntry entry = read_directory_entry(top, "", kWhat, error);
+                                 if (error) return std::move(*error);
+                                 return entry;
+                               });
 }
 
 }  // namespace callboard

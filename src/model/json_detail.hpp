@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,26 @@ std::string pointer_append(std::string_view base, std::string_view token);
 
 /// kInvalidArgument "<what>: <message>" with context "pointer".
 Error pointer_error(std::string_view what, std::string_view pointer, std::string message);
+
+/// The frame of every top-level model parser: parses `text` (arena
+/// allocated), requires an object at the top and hands it to `read`, which
+/// returns the Result. An exception escaping the parse or `read` (allocation)
+/// becomes kResourceExhausted "<what>: ...".
+template <typename Read>
+auto parse_object_document(std::string_view text, const ParseLimits& limits, std::string_view what,
+                           SkipProfile skip, Read&& read)
+    -> decltype(read(std::declval<const json::object&>())) {
+  try {
+    json::monotonic_resource resource;
+    auto doc = parse_document(text, limits, what, skip, &resource);
+    if (!doc.ok()) return std::move(doc).error();
+    const auto* top = doc->if_object();
+    if (top == nullptr) return pointer_error(what, "", "the top level is not an object");
+    return read(*top);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kResourceExhausted, std::string(what) + ": " + e.what());
+  }
+}
 
 /// The string a value holds, or nullopt for any other kind.
 inline std::optional<std::string_view> string_of(const json::value& v) noexcept {

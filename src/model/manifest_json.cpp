@@ -537,18 +537,12 @@ void write_manifest(Writer& w, const Manifest& m, bool with_published) {
 
 Result<Manifest> parse_manifest(std::string_view json_text, const ParseLimits& limits) {
   using namespace model_detail;
-  try {
-    json::monotonic_resource resource;
-    auto doc = parse_document(json_text, limits, kManifestWhat, SkipProfile::kManifest, &resource);
-    if (!doc.ok()) return std::move(doc).error();
-    const auto* obj = doc->if_object();
-    if (obj == nullptr) return pointer_error(kManifestWhat, "", "the top level is not an object");
-    Manifest m;
-    read_manifest(*obj, true, m);
-    return m;
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kResourceExhausted, std::string(kManifestWhat) + ": " + e.what());
-  }
+  return parse_object_document(json_text, limits, kManifestWhat, SkipProfile::kManifest,
+                               [](const json::object& top) -> Result<Manifest> {
+                                 Manifest m;
+                                 read_manifest(top, true, m);
+                                 return m;
+                               });
 }
 
 std::string to_json(const Manifest& manifest) {

@@ -51,97 +51,94 @@ std::optional<Timestamp> timestamp_of(const json::value* v) {
   return std::nullopt;
 }
 
+/// parse_packument's reading of the top-level object.
+Result<Packument> read_packument(const json::object& top, const ParseLimits& limits) {
+  Packument p;
+  const json::value* name = top.if_contains("name");
+  if (name == nullptr || !name->is_string()) {
+    return pointer_error(kWhat, "/name", name == nullptr ? "missing" : "not a string");
+  }
+  p.name = *string_of(*name);
+  if (const auto* d = top.if_contains("description")) {
+    if (const auto s = string_of(*d)) p.description = *s;
+  }
+  if (const auto* tags = top.if_contains("dist-tags")) {
+    if (const auto* obj = tags->if_object()) {
+      for (const auto& kv : *obj) {
+        if (const auto s = string_of(kv.value()))
+          p.dist_tags.insert_or_assign(std::string(key_of(kv)), std::string(*s));
+      }
+    }
+  }
+
+  const json::object* time = nullptr;
+  if (const auto* t = top.if_contains("time")) time = t->if_object();
+  if (time != nullptr) {
+    if (const auto t = timestamp_of(time->if_contains("created"))) p.created = *t;
+    if (const auto t = timestamp_of(time->if_contains("modified"))) p.modified = *t;
+  }
+  // The abbreviated (install) form has a top-level `modified` and no `time`.
+  if (p.modified == Timestamp{}) {
+    if (const auto t = timestamp_of(top.if_contains("modified"))) p.modified = *t;
+  }
+
+  if (const auto* versions = top.if_contains("versions")) {
+    if (const auto* obj = versions->if_object()) {
+      if (obj->size() > limits.max_versions) {
+        return make_error(ErrorCode::kResourceExhausted,
+                          std::string(kWhat) + ": /versions: " + std::to_string(obj->size()) +
+                              " versions, more than the limit of " +
+                              std::to_string(limits.max_versions))
+            .with("pointer", "/versions")
+            .with("package", p.name)
+            .with("limit", std::to_string(limits.max_versions));
+      }
+      // Sorted through an index so each Manifest is moved once.
+      std::vector<semver::Version> keys;
+      std::vector<Manifest> manifests;
+      keys.reserve(obj->size());
+      manifests.reserve(obj->size());
+      for (const auto& kv : *obj) {
+        const auto key = key_of(kv);
+        const auto* entry = kv.value().if_object();
+        if (entry == nullptr) continue;
+        // npm publishes only cleaned, strictly valid versions; anything else
+        // in `versions` (including a non-canonical spelling such as "v1.0.0")
+        // cannot be installed by npm either, so it is dropped.
+        auto version = semver::Version::parse(key);
+        if (!version.ok() || version->to_string_with_build() != key) continue;
+        Manifest& m = manifests.emplace_back();
+        read_manifest(*entry, false, m);
+        m.version = std::string(key);
+        if (m.name.empty()) m.name = p.name;
+        if (time != nullptr) {
+          if (const auto t = timestamp_of(time->if_contains(key))) m.published = *t;
+        }
+        keys.push_back(std::move(*version));
+      }
+      std::vector<std::size_t> order(keys.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      // compare_build is not total on distinct keys ("1.0.0+b.2" and
+      // "1.0.0+b.02" compare equal), so the text breaks ties: the order
+      // never depends on the document's member order.
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const auto c = semver::compare_build(keys[a], keys[b]);
+        if (c != 0) return c < 0;
+        return manifests[a].version < manifests[b].version;
+      });
+      p.versions.reserve(order.size());
+      for (const std::size_t i : order) p.versions.push_back(std::move(manifests[i]));
+    }
+  }
+  return p;
+}
+
 }  // namespace
 
 Result<Packument> parse_packument(std::string_view json_text, const ParseLimits& limits) {
-  try {
-    json::monotonic_resource resource;
-    auto doc = parse_document(json_text, limits, kWhat, SkipProfile::kPackument, &resource);
-    if (!doc.ok()) return std::move(doc).error();
-    const auto* top = doc->if_object();
-    if (top == nullptr) return pointer_error(kWhat, "", "the top level is not an object");
-
-    Packument p;
-    const json::value* name = top->if_contains("name");
-    if (name == nullptr || !name->is_string()) {
-      return pointer_error(kWhat, "/name", name == nullptr ? "missing" : "not a string");
-    }
-    p.name = *string_of(*name);
-    if (const auto* d = top->if_contains("description")) {
-      if (const auto s = string_of(*d)) p.description = *s;
-    }
-    if (const auto* tags = top->if_contains("dist-tags")) {
-      if (const auto* obj = tags->if_object()) {
-        for (const auto& kv : *obj) {
-          if (const auto s = string_of(kv.value()))
-            p.dist_tags.insert_or_assign(std::string(key_of(kv)), std::string(*s));
-        }
-      }
-    }
-
-    const json::object* time = nullptr;
-    if (const auto* t = top->if_contains("time")) time = t->if_object();
-    if (time != nullptr) {
-      if (const auto t = timestamp_of(time->if_contains("created"))) p.created = *t;
-      if (const auto t = timestamp_of(time->if_contains("modified"))) p.modified = *t;
-    }
-    // The abbreviated (install) form has a top-level `modified` and no `time`.
-    if (p.modified == Timestamp{}) {
-      if (const auto t = timestamp_of(top->if_contains("modified"))) p.modified = *t;
-    }
-
-    if (const auto* versions = top->if_contains("versions")) {
-      if (const auto* obj = versions->if_object()) {
-        if (obj->size() > limits.max_versions) {
-          return make_error(ErrorCode::kResourceExhausted,
-                            std::string(kWhat) + ": /versions: " + std::to_string(obj->size()) +
-                                " versions, more than the limit of " +
-                                std::to_string(limits.max_versions))
-              .with("pointer", "/versions")
-              .with("package", p.name)
-              .with("limit", std::to_string(limits.max_versions));
-        }
-        // Sorted through an index so each Manifest is moved once.
-        std::vector<semver::Version> keys;
-        std::vector<Manifest> manifests;
-        keys.reserve(obj->size());
-        manifests.reserve(obj->size());
-        for (const auto& kv : *obj) {
-          const auto key = key_of(kv);
-          const auto* entry = kv.value().if_object();
-          if (entry == nullptr) continue;
-          // npm publishes only cleaned, strictly valid versions; anything else
-          // in `versions` (including a non-canonical spelling such as "v1.0.0")
-          // cannot be installed by npm either, so it is dropped.
-          auto version = semver::Version::parse(key);
-          if (!version.ok() || version->to_string_with_build() != key) continue;
-          Manifest& m = manifests.emplace_back();
-          read_manifest(*entry, false, m);
-          m.version = std::string(key);
-          if (m.name.empty()) m.name = p.name;
-          if (time != nullptr) {
-            if (const auto t = timestamp_of(time->if_contains(key))) m.published = *t;
-          }
-          keys.push_back(std::move(*version));
-        }
-        std::vector<std::size_t> order(keys.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        // compare_build is not total on distinct keys ("1.0.0+b.2" and
-        // "1.0.0+b.02" compare equal), so the text breaks ties: the order
-        // never depends on the document's member order.
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-          const auto c = semver::compare_build(keys[a], keys[b]);
-          if (c != 0) return c < 0;
-          return manifests[a].version < manifests[b].version;
-        });
-        p.versions.reserve(order.size());
-        for (const std::size_t i : order) p.versions.push_back(std::move(manifests[i]));
-      }
-    }
-    return p;
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kResourceExhausted, std::string(kWhat) + ": " + e.what());
-  }
+  return parse_object_document(
+      json_text, limits, kWhat, SkipProfile::kPackument,
+      [&limits](const json::object& top) { return read_packument(top, limits); });
 }
 
 std::string to_json(const Packument& p) {

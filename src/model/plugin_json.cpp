@@ -110,52 +110,51 @@ std::string to_json(const Plugin& plugin) {
   return w.take();
 }
 
-Result<Plugin> parse_plugin_json(std::string_view json_text, const ParseLimits& limits) {
-  try {
-    json::monotonic_resource resource;
-    auto doc = parse_document(json_text, limits, kWhat, SkipProfile::kNone, &resource);
-    if (!doc.ok()) return std::move(doc).error();
-    const auto* top = doc->if_object();
-    if (top == nullptr) return pointer_error(kWhat, "", "the top level is not an object");
+namespace {
 
-    std::optional<Error> error;
-    Plugin plugin;
-    StrictObject r(*top, "", kWhat, error);
-    r.get("id", plugin.id);
-    r.get("declaredId", plugin.declared_id);
-    r.get("title", plugin.title);
-    r.get("description", plugin.description);
-    r.get("category", plugin.category);
-    r.get("keywords", plugin.keywords);
-    read_packages(r, "packages", plugin.packages);
-    read_packages(r, "modules", plugin.modules);
-    r.get("backendSystem", plugin.backend_system);
-    r.get("frontendSystem", plugin.frontend_system);
-    r.get("supportedReleases", plugin.supported_releases);
-    if (const auto* dir = r.object("directory")) {
-      plugin.directory = read_directory_entry(*dir, r.pointer("directory"), kWhat, error);
-    }
-    r.get("lastPublished", plugin.last_published);
-    r.get("deprecated", plugin.deprecated);
-    if (const auto* score = r.object("score")) {
-      StrictObject s(*score, r.pointer("score"), kWhat, error);
-      s.get("total", plugin.score.total);
-      s.each_object("factors", [&](StrictObject& fr) {
-        ScoreFactor f;
-        fr.get("id", f.id);
-        fr.get("label", f.label);
-        fr.get("value", f.value);
-        fr.get("weight", f.weight);
-        fr.get("detail", f.detail);
-        plugin.score.factors.push_back(std::move(f));
-        return true;
-      });
-    }
-    if (error) return std::move(*error).with("plugin", plugin.id);
-    return plugin;
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kResourceExhausted, std::string(kWhat) + ": " + e.what());
+/// parse_plugin_json's reading of the top-level object.
+Result<Plugin> read_plugin(const json::object& top) {
+  std::optional<Error> error;
+  Plugin plugin;
+  StrictObject r(top, "", kWhat, error);
+  r.get("id", plugin.id);
+  r.get("declaredId", plugin.declared_id);
+  r.get("title", plugin.title);
+  r.get("description", plugin.description);
+  r.get("category", plugin.category);
+  r.get("keywords", plugin.keywords);
+  read_packages(r, "packages", plugin.packages);
+  read_packages(r, "modules", plugin.modules);
+  r.get("backendSystem", plugin.backend_system);
+  r.get("frontendSystem", plugin.frontend_system);
+  r.get("supportedReleases", plugin.supported_releases);
+  if (const auto* dir = r.object("directory")) {
+    plugin.directory = read_directory_entry(*dir, r.pointer("directory"), kWhat, error);
   }
+  r.get("lastPublished", plugin.last_published);
+  r.get("deprecated", plugin.deprecated);
+  if (const auto* score = r.object("score")) {
+    StrictObject s(*score, r.pointer("score"), kWhat, error);
+    s.get("total", plugin.score.total);
+    s.each_object("factors", [&](StrictObject& fr) {
+      ScoreFactor f;
+      fr.get("id", f.id);
+      fr.get("label", f.label);
+      fr.get("value", f.value);
+      fr.get("weight", f.weight);
+      fr.get("detail", f.detail);
+      plugin.score.factors.push_back(std::move(f));
+      return true;
+    });
+  }
+  if (error) return std::move(*error).with("plugin", plugin.id);
+  return plugin;
+}
+
+}  // namespace
+
+Result<Plugin> parse_plugin_json(std::string_view json_text, const ParseLimits& limits) {
+  return parse_object_document(json_text, limits, kWhat, SkipProfile::kNone, read_plugin);
 }
 
 }  // namespace callboard
