@@ -116,18 +116,24 @@ void set_counters(benchmark::State& state, std::size_t cells_per_iteration) {
       benchmark::Counter::kIsRate);
 }
 
+/// One support matrix per packument; returns the cells built.
+std::size_t build_all(compat::MatrixBuilder& builder, const Data& d) {
+  std::size_t cells = 0;
+  for (const auto& p : d.packuments) {
+    compat::SupportMatrix m = builder.build(p);
+    cells += m.tiers.size();
+    benchmark::DoNotOptimize(m.tiers.data());
+  }
+  return cells;
+}
+
 void BM_MatrixCold(benchmark::State& state) {
   const Data& d = data();
   const compat::ReleaseCatalog& c = catalog();
   std::size_t cells = 0;
   for (auto _ : state) {
     compat::MatrixBuilder builder(c);
-    cells = 0;
-    for (const auto& p : d.packuments) {
-      compat::SupportMatrix m = builder.build(p);
-      cells += m.tiers.size();
-      benchmark::DoNotOptimize(m.tiers.data());
-    }
+    cells = build_all(builder, d);
   }
   set_counters(state, cells);
 }
@@ -148,12 +154,7 @@ void BM_MatrixColdWithApp(benchmark::State& state) {
   std::size_t cells = 0;
   for (auto _ : state) {
     compat::MatrixBuilder builder(catalog(), options);
-    cells = 0;
-    for (const auto& p : d.packuments) {
-      compat::SupportMatrix m = builder.build(p);
-      cells += m.tiers.size();
-      benchmark::DoNotOptimize(m.tiers.data());
-    }
+    cells = build_all(builder, d);
   }
   set_counters(state, cells);
 }
@@ -165,12 +166,7 @@ void BM_MatrixWarm(benchmark::State& state) {
   for (const auto& p : d.packuments) benchmark::DoNotOptimize(builder.build(p).tiers.size());
   std::size_t cells = 0;
   for (auto _ : state) {
-    cells = 0;
-    for (const auto& p : d.packuments) {
-      compat::SupportMatrix m = builder.build(p);
-      cells += m.tiers.size();
-      benchmark::DoNotOptimize(m.tiers.data());
-    }
+    cells = build_all(builder, d);
   }
   set_counters(state, cells);
 }

@@ -50,6 +50,22 @@ Manifest version(const std::string& name, int v) {
 
 std::string pkg(int i) { return "p" + std::to_string(i); }
 
+/// Adds packages pkg(first) .. pkg(end - 1) to `source`, `count(n)`
+/// versions 0.0.0, 1.0.0, ... each; `link(manifest, n, v)` adds dependencies.
+template <typename Count, typename Link>
+void add_packages(MemoryPackageSource& source, int first, int end, Count count, Link link) {
+  for (int n = first; n < end; ++n) {
+    Packument p;
+    p.name = pkg(n);
+    for (int v = 0; v < count(n); ++v) {
+      Manifest m = version(p.name, v);
+      link(m, n, v);
+      p.versions.push_back(std::move(m));
+    }
+    source.add(std::move(p));
+  }
+}
+
 void run(benchmark::State& state, MemoryPackageSource& source, SolveRequest request, bool expect_ok) {
   std::size_t decisions = 0, conflicts = 0;
   for (auto _ : state) {
@@ -71,16 +87,11 @@ void BM_BacktrackingChains(benchmark::State& state) {
   const int packages = static_cast<int>(state.range(0));
   const int versions = static_cast<int>(state.range(1));
   MemoryPackageSource source;
-  for (int n = 1; n < packages; ++n) {
-    Packument p;
-    p.name = pkg(n);
-    for (int v = 0; v < versions; ++v) {
-      Manifest m = version(p.name, v);
-      if (!(n == 1 && v == 0)) m.dependencies[pkg(n + 1)] = "=" + std::to_string(v) + ".0.0";
-      p.versions.push_back(std::move(m));
-    }
-    source.add(std::move(p));
-  }
+  add_packages(
+      source, 1, packages, [&](int) { return versions; },
+      [](Manifest& m, int n, int v) {
+        if (!(n == 1 && v == 0)) m.dependencies[pkg(n + 1)] = "=" + std::to_string(v) + ".0.0";
+      });
   SolveRequest request;
   request.options.all_singletons = true;
   request.changes.push_back({ChangeKind::kAdd, pkg(1), "*", {}});
@@ -91,17 +102,11 @@ void BM_DisjointVersions(benchmark::State& state) {
   const int packages = static_cast<int>(state.range(0));
   const int versions = static_cast<int>(state.range(1));
   MemoryPackageSource source;
-  for (int n = 0; n < packages; ++n) {
-    Packument p;
-    p.name = pkg(n);
-    const int count = n + 1 == packages ? 1 : versions;
-    for (int v = 0; v < count; ++v) {
-      Manifest m = version(p.name, v);
-      if (n + 1 < packages) m.dependencies[pkg(n + 1)] = "=" + std::to_string(v) + ".0.0";
-      p.versions.push_back(std::move(m));
-    }
-    source.add(std::move(p));
-  }
+  add_packages(
+      source, 0, packages, [&](int n) { return n + 1 == packages ? 1 : versions; },
+      [&](Manifest& m, int n, int v) {
+        if (n + 1 < packages) m.dependencies[pkg(n + 1)] = "=" + std::to_string(v) + ".0.0";
+      });
   SolveRequest request;
   request.options.all_singletons = true;
   for (int n = 0; n < packages; ++n) request.changes.push_back({ChangeKind::kAdd, pkg(n), "*", {}});
@@ -112,18 +117,13 @@ void wide(benchmark::State& state, bool npm) {
   const int packages = static_cast<int>(state.range(0));
   const int versions = static_cast<int>(state.range(1));
   MemoryPackageSource source;
-  for (int n = 0; n < packages; ++n) {
-    Packument p;
-    p.name = pkg(n);
-    for (int v = 0; v < versions; ++v) {
-      Manifest m = version(p.name, v);
-      for (int k = 1; k <= 3 && n + k < packages; ++k) {
-        m.dependencies[pkg(n + k)] = ">=" + std::to_string(v / (k + 1)) + ".0.0";
-      }
-      p.versions.push_back(std::move(m));
-    }
-    source.add(std::move(p));
-  }
+  add_packages(
+      source, 0, packages, [&](int) { return versions; },
+      [&](Manifest& m, int n, int v) {
+        for (int k = 1; k <= 3 && n + k < packages; ++k) {
+          m.dependencies[pkg(n + k)] = ">=" + std::to_string(v / (k + 1)) + ".0.0";
+        }
+      });
   SolveRequest request;
   request.options.all_singletons = !npm;
   if (npm) request.options.singletons.clear();
@@ -137,22 +137,11 @@ void BM_Ranges(benchmark::State& state) {
   const int packages = static_cast<int>(state.range(0));
   const int versions = static_cast<int>(state.range(1));
   MemoryPackageSource source;
-  for (int n = 0; n < packages; ++n) {
-    Packument p;
-    p.name = pkg(n);
-    for (int v = 0; v < versions; ++v) {
-      Manifest m = version(p.name, v);
-      m.dependencies[pkg(n + 1)] = ">=" + std::to_string(versions - v) + ".0.0";
-      p.versions.push_back(std::move(m));
-    }
-    source.add(std::move(p));
-  }
-  {
-    Packument last;
-    last.name = pkg(packages);
-    for (int v = 0; v < versions; ++v) last.versions.push_back(version(last.name, v));
-    source.add(std::move(last));
-  }
+  add_packages(
+      source, 0, packages, [&](int) { return versions; },
+      [&](Manifest& m, int n, int v) { m.dependencies[pkg(n + 1)] = ">=" + std::to_string(versions - v) + ".0.0"; });
+  add_packages(
+      source, packages, packages + 1, [&](int) { return versions; }, [](Manifest&, int, int) {});
   SolveRequest request;
   request.options.all_singletons = true;
   request.changes.push_back({ChangeKind::kAdd, pkg(0), "*", {}});
