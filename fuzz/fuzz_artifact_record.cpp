@@ -24,15 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_depth = 16;
   const auto parsed = parse_artifact_record_json(text, limits);
   if (!parsed.ok()) {
-    const Error& e = parsed.error();
-    CALLBOARD_FUZZ_CHECK("error-has-message", !e.message.empty(), e.to_string());
-    CALLBOARD_FUZZ_CHECK("error-code",
-                         e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kResourceExhausted,
-                         e.to_string());
-    const bool where = !e.detail("offset").empty() || !e.detail("pointer").empty() ||
-                       e.code == ErrorCode::kResourceExhausted ||
-                       e.message.find("top level") != std::string::npos;
-    CALLBOARD_FUZZ_CHECK("error-says-where", where, e.to_string());
+    fuzz::check_parse_error(parsed.error(), true);
     return 0;
   }
   const ArtifactRecord& r = *parsed;

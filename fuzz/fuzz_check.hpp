@@ -13,7 +13,9 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "callboard/error.hpp"
 #include "callboard/semver.hpp"
 
 namespace callboard::fuzz {
@@ -52,3 +54,40 @@ inline std::string describe(const semver::Options& o) {
   do {                                                                                    \
     if (!(cond)) ::callboard::fuzz::check_failed(property, __FILE__, __LINE__, (detail)); \
   } while (0)
+
+namespace callboard::fuzz {
+
+/// What every parser's failure must carry: a message and the invalid-input
+/// or resource code. With `says_where`, also a place: a text position
+/// (offset with line and column), a JSON pointer, or a size bound.
+inline void check_parse_error(const Error& e, bool says_where) {
+  CALLBOARD_FUZZ_CHECK("error-has-message", !e.message.empty(), e.to_string());
+  CALLBOARD_FUZZ_CHECK("error-code",
+                       e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kResourceExhausted,
+                       e.to_string());
+  CALLBOARD_FUZZ_CHECK("syntax-error-position",
+                       e.detail("offset").empty() || (!e.detail("line").empty() && !e.detail("column").empty()),
+                       e.to_string());
+  if (!says_where) return;
+  const bool where = !e.detail("offset").empty() || !e.detail("pointer").empty() ||
+                     e.code == ErrorCode::kResourceExhausted || e.message.find("top level") != std::string::npos;
+  CALLBOARD_FUZZ_CHECK("error-says-where", where, e.to_string());
+}
+
+/// A lockfile reader's output: named, valid versions, sorted by name then
+/// version, no duplicates.
+template <typename Locked>
+void check_locked_packages(const std::vector<Locked>& packages) {
+  for (std::size_t i = 0; i < packages.size(); ++i) {
+    const auto& p = packages[i];
+    CALLBOARD_FUZZ_CHECK("locked-name", !p.name.empty(), p.version);
+    CALLBOARD_FUZZ_CHECK("locked-version", semver::Version::parse(p.version).ok(), p.name + "@" + p.version);
+    if (i > 0) {
+      const auto& q = packages[i - 1];
+      CALLBOARD_FUZZ_CHECK("locked-sorted-unique", q.name < p.name || (q.name == p.name && q.version < p.version),
+                           q.name + "@" + q.version + " then " + p.name + "@" + p.version);
+    }
+  }
+}
+
+}  // namespace callboard::fuzz

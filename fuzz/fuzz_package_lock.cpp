@@ -21,23 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto locked = callboard::model_detail::parse_package_lock(text, "package-lock.json");
   if (!locked) {
     const callboard::Error& e = locked.error();
-    CALLBOARD_FUZZ_CHECK("npm-error-code",
-                         e.code == callboard::ErrorCode::kInvalidArgument ||
-                             e.code == callboard::ErrorCode::kResourceExhausted,
-                         e.to_string());
+    callboard::fuzz::check_parse_error(e, false);
     CALLBOARD_FUZZ_CHECK("npm-error-file", e.detail("file") == "package-lock.json", e.to_string());
     return 0;
   }
   const auto& packages = *locked;
-  for (std::size_t i = 0; i < packages.size(); ++i) {
-    const auto& p = packages[i];
-    CALLBOARD_FUZZ_CHECK("npm-name", !p.name.empty(), p.version);
-    CALLBOARD_FUZZ_CHECK("npm-version", callboard::semver::Version::parse(p.version).ok(), p.name + "@" + p.version);
-    if (i > 0) {
-      const auto& q = packages[i - 1];
-      CALLBOARD_FUZZ_CHECK("npm-sorted-unique", q.name < p.name || (q.name == p.name && q.version < p.version),
-                           q.name + "@" + q.version + " then " + p.name + "@" + p.version);
-    }
-  }
+  callboard::fuzz::check_locked_packages(packages);
   return 0;
 }

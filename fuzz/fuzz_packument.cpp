@@ -28,12 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_versions = 64;
   const auto parsed = parse_packument(text, limits);
   if (!parsed.ok()) {
-    const Error& e = parsed.error();
-    CALLBOARD_FUZZ_CHECK("error-has-message", !e.message.empty(), e.to_string());
-    CALLBOARD_FUZZ_CHECK(
-        "error-code",
-        e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kResourceExhausted,
-        e.to_string());
+    fuzz::check_parse_error(parsed.error(), false);
     return 0;
   }
   const Packument& p = *parsed;

@@ -17,27 +17,13 @@
 
 namespace {
 
-void check_error(const callboard::Error& e) {
-  using callboard::ErrorCode;
-  CALLBOARD_FUZZ_CHECK("error-has-message", !e.message.empty(), e.to_string());
-  CALLBOARD_FUZZ_CHECK(
-      "error-code",
-      e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kResourceExhausted,
-      e.to_string());
-  // Every error says where: a position in the text or a JSON pointer.
-  const bool where = !e.detail("offset").empty() || !e.detail("pointer").empty() ||
-                     e.code == ErrorCode::kResourceExhausted ||
-                     e.message.find("top level") != std::string::npos;
-  CALLBOARD_FUZZ_CHECK("error-says-where", where, e.to_string());
-}
-
 template <typename T, typename Parse>
 void check(std::string_view text, Parse parse, const char* what) {
   callboard::ParseLimits limits;
   limits.max_depth = 16;
   const auto parsed = parse(text, limits);
   if (!parsed.ok()) {
-    check_error(parsed.error());
+    callboard::fuzz::check_parse_error(parsed.error(), true);
     return;
   }
   const std::string json = callboard::to_json(*parsed);

@@ -23,10 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto lock = md::parse_yarn_lock(text, "yarn.lock");
   if (!lock) {
     const callboard::Error& e = lock.error();
-    CALLBOARD_FUZZ_CHECK("yarn-error-code",
-                         e.code == callboard::ErrorCode::kInvalidArgument ||
-                             e.code == callboard::ErrorCode::kResourceExhausted,
-                         e.to_string());
+    callboard::fuzz::check_parse_error(e, false);
     CALLBOARD_FUZZ_CHECK("yarn-error-file", e.detail("file") == "yarn.lock", e.to_string());
     if (e.code == callboard::ErrorCode::kInvalidArgument) {
       CALLBOARD_FUZZ_CHECK("yarn-error-line", !e.detail("line").empty(), e.to_string());
@@ -36,15 +33,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CALLBOARD_FUZZ_CHECK("yarn-kind", lock->kind == md::detect_yarn_lock_kind(text),
                        std::to_string(static_cast<int>(lock->kind)));
   const auto& packages = lock->packages;
-  for (std::size_t i = 0; i < packages.size(); ++i) {
-    const auto& p = packages[i];
-    CALLBOARD_FUZZ_CHECK("yarn-name", !p.name.empty(), p.version);
-    CALLBOARD_FUZZ_CHECK("yarn-version", callboard::semver::Version::parse(p.version).ok(), p.name + "@" + p.version);
-    if (i > 0) {
-      const auto& q = packages[i - 1];
-      CALLBOARD_FUZZ_CHECK("yarn-sorted-unique", q.name < p.name || (q.name == p.name && q.version < p.version),
-                           q.name + "@" + q.version + " then " + p.name + "@" + p.version);
-    }
-  }
+  callboard::fuzz::check_locked_packages(packages);
   return 0;
 }

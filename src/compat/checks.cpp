@@ -390,7 +390,9 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
       if (fits) continue;
       emit.add(
           "peer-unsatisfiable", Severity::kWarning, Tier::kCompatible,
-          [&] {
+          // Structured bindings are named through init-captures (clang 14
+          // cannot capture them).
+          [&, &name = name, &spec = spec] {
             return m.name + " wants " + name + " " + spec + " and the app has " + have +
                    ": yarn installs it with a peer warning and npm 7+ refuses (ERESOLVE); check "
                    "the "

@@ -165,10 +165,10 @@ class Engine {
   [[nodiscard]] const std::vector<Edge>& edges_of(std::uint32_t node, std::uint32_t version);
   /// Requirements of a node's version that are not followed (git, file, url specifiers).
   [[nodiscard]] const std::vector<std::string>& skipped_of(std::uint32_t node, std::uint32_t version);
-  /// The requirement copy that meets `name` for this version of `node` (a
-  /// merged group of versions shares the copy of its first range text).
+  /// The requirement copy that meets the dependency `name`@`range` of this
+  /// version of `node` (a merged group of versions shares one copy).
   [[nodiscard]] std::optional<std::uint32_t> copy_used(std::uint32_t node, std::uint32_t version,
-                                                       const std::string& name) const;
+                                                       const std::string& name, const std::string& range) const;
   /// The host facts a failed run's proof rests on: ("name", "pin:<version>")
   /// for each release pin and ("name", "app:<range>") for each app range it
   /// used. Another release that agrees on all of them fails the same way.
@@ -220,7 +220,9 @@ class Engine {
   std::unordered_map<std::string, std::uint32_t> host_of_;
   std::unordered_map<std::string, std::uint32_t> copy_of_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> copies_by_name_;
-  std::map<std::tuple<std::uint32_t, std::uint32_t, std::string>, std::uint32_t> copy_used_;
+  /// (node, version, name, range) -> copy: a manifest may require one name
+  /// twice (directly and through an alias), each with its own copy.
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::string, std::string>, std::uint32_t> copy_used_;
   std::map<std::pair<std::uint32_t, std::string>, IndexSet> matching_cache_;
   /// (node, edge key, lo): dependency incompatibilities already added.
   std::set<std::tuple<std::uint32_t, std::string, std::uint32_t>> added_edges_;

@@ -200,9 +200,9 @@ Result<std::optional<std::uint32_t>> Engine::copy(const std::string& name, const
   return std::optional<std::uint32_t>(id);
 }
 
-std::optional<std::uint32_t> Engine::copy_used(std::uint32_t node, std::uint32_t version,
-                                               const std::string& name) const {
-  auto it = copy_used_.find({node, version, name});
+std::optional<std::uint32_t> Engine::copy_used(std::uint32_t node, std::uint32_t version, const std::string& name,
+                                               const std::string& range) const {
+  auto it = copy_used_.find({node, version, name, range});
   if (it == copy_used_.end()) return std::nullopt;
   return it->second;
 }
@@ -322,7 +322,7 @@ Result<void> Engine::add_dependencies(std::uint32_t node, std::uint32_t version)
   return {};
 }
 
-Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t /*version*/, const Edge& edge, std::uint32_t lo,
+Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const Edge& edge, std::uint32_t lo,
                               std::uint32_t hi, bool same_text) {
   // With ranges that differ in text across the merged versions, the terms
   // are printed from their sets rather than from one version's text.
@@ -380,7 +380,20 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t /*version*/, con
   if (via_copy) {
     auto c = copy(edge.name, edge.range);
     if (!c) return std::move(c).error();
-    for (std::uint32_t i = lo; i < hi; ++i) copy_used_[{node, i, edge.name}] = **c;
+    for (std::uint32_t i = lo; i < hi; ++i) {
+      // The other versions of the group met this edge with their first edge
+      // on the name (add_dependencies' grouping); their range text may differ.
+      std::string range = edge.range;
+      if (i != version) {
+        for (const Edge& other : edges_of(node, i)) {
+          if (other.kind == edge.kind && other.name == edge.name) {
+            range = other.range;
+            break;
+          }
+        }
+      }
+      copy_used_[{node, i, edge.name, std::move(range)}] = **c;
+    }
     inc.terms.push_back(Term{**c, IndexSet{}, true, label});
   } else {
     inc.terms.push_back(Term{target_host, set->complement(nodes_[target_host].size()), true, label});

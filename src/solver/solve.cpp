@@ -256,7 +256,7 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
       if (edge.kind == EdgeKind::kDependency && !e.is_singleton(edge.name)) {
         // Met by the copy for this requirement; it is host-level when it
         // equals the host-level version.
-        if (auto c = e.copy_used(i, v, edge.name); c && nodes[*c].decided >= 0) {
+        if (auto c = e.copy_used(i, v, edge.name, edge.range); c && nodes[*c].decided >= 0) {
           version = e.version_text(*c, static_cast<std::uint32_t>(nodes[*c].decided));
         }
         if (version.empty()) continue;  // external or skipped
