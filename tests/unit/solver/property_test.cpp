@@ -98,7 +98,13 @@ Instance generate(std::uint64_t seed, std::uint32_t min_packages = 3, std::uint3
               m.peer_dependencies_meta[target].optional = true;
               break;
             default:
-              m.dependencies[target] = range;
+              // Sometimes through an npm alias (a second requirement on the
+              // target when the version also depends on it directly).
+              if (target != p.name && rng.chance(20)) {
+                m.dependencies[target + "-alias"] = "npm:" + target + "@" + range;
+              } else {
+                m.dependencies[target] = range;
+              }
               break;
           }
         }

@@ -53,6 +53,39 @@ inline bool in_range(const std::string& range, const std::string& version) {
   return r && v && r->versions().contains(*v);
 }
 
+/// What a dependency requires, as npm reads it: an alias `npm:<target>@<range>`
+/// is a requirement on `target`; any other spec is one on the key's own name.
+inline std::pair<std::string, std::string> dependency_target(const std::string& key, const std::string& spec) {
+  if (spec.rfind("npm:", 0) == 0) {
+    const std::string rest = spec.substr(4);
+    const auto at = rest.rfind('@');
+    if (at != std::string::npos && at > 0) return {rest.substr(0, at), rest.substr(at + 1)};
+    return {rest, "*"};
+  }
+  return {key, spec};
+}
+
+/// A manifest's requirements by key (dependency or alias name): target
+/// package, range, kind (0 dependency, 1 peer, 2 optional peer). A peer
+/// replaces a dependency of the same key, as npm does.
+struct Requirement {
+  std::string target;
+  std::string range;
+  int kind = 0;
+};
+inline std::map<std::string, Requirement> requirements_of(const Manifest& m) {
+  std::map<std::string, Requirement> edges;
+  for (const auto& [d, r] : m.dependencies) {
+    auto [target, range] = dependency_target(d, r);
+    edges[d] = {target, range, 0};
+  }
+  for (const auto& [d, r] : m.peer_dependencies) {
+    auto meta = m.peer_dependencies_meta.find(d);
+    edges[d] = {d, r, meta != m.peer_dependencies_meta.end() && meta->second.optional ? 2 : 1};
+  }
+  return edges;
+}
+
 /// The model's rules checked on a plan directly from the manifests, without
 /// the solver's data structures. Returns "" when valid, else the first
 /// violation.
@@ -84,16 +117,12 @@ inline std::string verify_plan(const InstallPlan& plan, const std::map<std::stri
   for (const auto& [name, versions] : copies) {
     for (const std::string& version : versions) {
       const Manifest& m = *registry.at(name).find(version);
-      std::map<std::string, std::pair<std::string, int>> edges;  // 0 dep, 1 peer, 2 optional peer
-      for (const auto& [d, r] : m.dependencies) edges[d] = {r, 0};
-      for (const auto& [d, r] : m.peer_dependencies) {
-        auto meta = m.peer_dependencies_meta.find(d);
-        edges[d] = {r, meta != m.peer_dependencies_meta.end() && meta->second.optional ? 2 : 1};
-      }
-      for (const auto& [d, edge] : edges) {
+      for (const auto& [key, edge] : requirements_of(m)) {
+        const std::string& d = edge.target;
         if (d == name) continue;
-        const auto& [range, kind] = edge;
-        const std::string where = name + "@" + version + " -> " + d + " " + range;
+        const std::string& range = edge.range;
+        const int kind = edge.kind;
+        const std::string where = name + "@" + version + " -> " + key + " " + range;
         if (kind == 2) {
           if (host.contains(d) && !in_range(range, host[d])) return "optional peer broken: " + where;
         } else if (kind == 1 || singleton(d)) {
@@ -140,9 +169,11 @@ class SatOracle {
     for (const auto& [name, p] : registry) {
       groups[name] = {name, ""};
       for (const Manifest& m : p.versions) {
-        for (const auto& [d, r] : m.dependencies) {
-          if (m.peer_dependencies.contains(d) || d == name || singleton(d)) continue;
-          groups[d + "@" + r] = {d, r};
+        for (const auto& [key, r] : m.dependencies) {
+          if (m.peer_dependencies.contains(key)) continue;
+          const auto [d, range] = dependency_target(key, r);
+          if (d == name || singleton(d)) continue;
+          groups[d + "@" + range] = {d, range};
         }
       }
     }
@@ -177,15 +208,11 @@ class SatOracle {
       if (it == registry.end()) continue;
       for (const auto& [version, x] : vars[key]) {
         const Manifest& m = *it->second.find(version);
-        std::map<std::string, std::pair<std::string, int>> edges;
-        for (const auto& [d, r] : m.dependencies) edges[d] = {r, 0};
-        for (const auto& [d, r] : m.peer_dependencies) {
-          auto meta = m.peer_dependencies_meta.find(d);
-          edges[d] = {r, meta != m.peer_dependencies_meta.end() && meta->second.optional ? 2 : 1};
-        }
-        for (const auto& [d, edge] : edges) {
+        for (const auto& [key, edge] : requirements_of(m)) {
+          const std::string& d = edge.target;
           if (d == nr.first) continue;
-          const auto& [range, kind] = edge;
+          const std::string& range = edge.range;
+          const int kind = edge.kind;
           if (kind == 2) {
             for (const auto& [v, y] : vars[d]) {
               if (!in_range(range, v)) assert_clause({neg(x), neg(y)});
