@@ -15,6 +15,7 @@
 //  - inc() and diff() never crash; diff is nullopt exactly on equal precedence.
 // Each property holds in node-semver 7.8.5 (fuzz/check_properties_in_node.mjs).
 
+#include <algorithm>
 #include <array>
 #include <compare>
 #include <cstddef>
@@ -30,6 +31,7 @@
 namespace {
 
 using callboard::semver::CoerceOptions;
+using callboard::semver::Identifier;
 using callboard::semver::IdentifierBase;
 using callboard::semver::Options;
 using callboard::semver::ReleaseType;
@@ -203,9 +205,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const Version& a : versions) {
     for (const Version& b : versions) check_order(a, b);
   }
+  // node's precedence is transitive unless a numeric prerelease identifier
+  // is past 2^53, where it compares doubles (1.0.0-9007199254740993 equals
+  // both ...992 and ...992.0-x, which differ; checked in node 7.8.5). We
+  // keep node's answers there; sort_order is the total order to sort with.
+  const auto huge = [](const Version& v) {
+    return std::any_of(v.prerelease().begin(), v.prerelease().end(),
+                       [](const Identifier& i) { return i.is_numeric() && i.text().size() >= 16; });
+  };
   for (const Version& a : versions) {
     for (const Version& b : versions) {
+      const auto ab = semver::sort_order(a, b);
+      CALLBOARD_FUZZ_CHECK("sort_order-antisymmetric", (ab < 0) == (semver::sort_order(b, a) > 0),
+                           a.to_string_with_build() + " vs " + b.to_string_with_build());
+      CALLBOARD_FUZZ_CHECK("sort_order-equal-iff-identical",
+                           (ab == 0) == (a.to_string_with_build() == b.to_string_with_build()),
+                           a.to_string_with_build() + " vs " + b.to_string_with_build());
+      if (!huge(a) && !huge(b)) {
+        CALLBOARD_FUZZ_CHECK("sort_order-refines-compare_build",
+                             semver::compare_build(a, b) == 0 || (semver::compare_build(a, b) < 0) == (ab < 0),
+                             a.to_string_with_build() + " vs " + b.to_string_with_build());
+      }
       for (const Version& c : versions) {
+        if (semver::sort_order(a, b) <= 0 && semver::sort_order(b, c) <= 0) {
+          CALLBOARD_FUZZ_CHECK("sort_order-transitive", semver::sort_order(a, c) <= 0,
+                               a.to_string_with_build() + " <= " + b.to_string_with_build() + " <= " +
+                                   c.to_string_with_build());
+        }
+        if (huge(a) || huge(b) || huge(c)) continue;
         if (a <= b && b <= c) {
           CALLBOARD_FUZZ_CHECK("order-transitive", a <= c,
                                a.to_string() + " <= " + b.to_string() + " <= " + c.to_string());

@@ -133,6 +133,16 @@ class CALLBOARD_EXPORT Version {
 /// node-semver compareBuild: precedence, then build identifiers.
 CALLBOARD_EXPORT std::strong_ordering compare_build(const Version& a, const Version& b) noexcept;
 
+/// A total order for sorting and ordered containers: compare_build's order,
+/// except that numeric identifiers compare exactly at any size, then the
+/// full text breaks ties. node compares numeric identifiers as doubles, so
+/// past 2^53 distinct ones can compare equal and its order stops being
+/// transitive (1.0.0-9007199254740993 equals both 1.0.0-9007199254740992
+/// and 1.0.0-9007199254740992.0-x, which differ); compare and compare_build
+/// keep node's answers, and std::sort with them is undefined on such input.
+/// Equal only for identical versions (build included).
+CALLBOARD_EXPORT std::strong_ordering sort_order(const Version& a, const Version& b) noexcept;
+
 /// The release types accepted by inc() and diff().
 enum class ReleaseType : std::uint8_t {
   kMajor, kPremajor, kMinor, kPreminor, kPatch, kPrepatch, kPrerelease, kRelease, kPre

@@ -118,14 +118,12 @@ Result<Packument> read_packument(const json::object& top, const ParseLimits& lim
       }
       std::vector<std::size_t> order(keys.size());
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      // compare_build is not total on distinct keys ("1.0.0+b.2" and
-      // "1.0.0+b.02" compare equal), so the text breaks ties: the order
-      // never depends on the document's member order.
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const auto c = semver::compare_build(keys[a], keys[b]);
-        if (c != 0) return c < 0;
-        return manifests[a].version < manifests[b].version;
-      });
+      // sort_order, not compare_build: that one is neither total on
+      // distinct keys ("1.0.0+b.2" and "1.0.0+b.02" compare equal) nor, on
+      // hostile prerelease numbers past 2^53, transitive (std::sort would
+      // be undefined). The order never depends on the document's order.
+      std::sort(order.begin(), order.end(),
+                [&](std::size_t a, std::size_t b) { return semver::sort_order(keys[a], keys[b]) < 0; });
       p.versions.reserve(order.size());
       for (const std::size_t i : order) p.versions.push_back(std::move(manifests[i]));
     }

@@ -119,7 +119,8 @@ void merge_local_version(Packument& packument, Manifest manifest, Timestamp now)
   std::sort(packument.versions.begin(), packument.versions.end(), [&](const Manifest& a, const Manifest& b) {
     auto va = key(a);
     auto vb = key(b);
-    if (va && vb) return semver::compare_build(*va, *vb) < 0;
+    if (va && vb) return semver::sort_order(*va, *vb) < 0;
+    if (va.ok() != vb.ok()) return va.ok();  // valid versions first: a strict weak order
     return a.version < b.version;
   });
   const Manifest* best = nullptr;

@@ -141,6 +141,54 @@ std::strong_ordering compare_build(const Version& a, const Version& b) noexcept 
   }
 }
 
+namespace {
+
+// Exact order of two numeric identifiers (digits only) by value, then text.
+std::strong_ordering numeric_text_order(std::string_view a, std::string_view b) noexcept {
+  const auto strip = [](std::string_view s) {
+    while (s.size() > 1 && s.front() == '0') s.remove_prefix(1);
+    return s;
+  };
+  const std::string_view x = strip(a), y = strip(b);
+  if (x.size() != y.size()) return x.size() <=> y.size();
+  if (const int c = x.compare(y); c != 0) return c <=> 0;
+  return a.compare(b) <=> 0;
+}
+
+bool all_digits(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// compareIdentifiers made exact: numbers by value, before alphanumerics,
+// which compare by code unit.
+std::strong_ordering exact_identifier_order(std::string_view a, std::string_view b) noexcept {
+  const bool an = all_digits(a), bn = all_digits(b);
+  if (an && bn) return numeric_text_order(a, b);
+  if (an != bn) return an ? std::strong_ordering::less : std::strong_ordering::greater;
+  return a.compare(b) <=> 0;
+}
+
+template <typename List, typename Text>
+std::strong_ordering list_order(const List& a, const List& b, Text text) noexcept {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (const auto c = exact_identifier_order(text(a[i]), text(b[i])); c != 0) return c;
+  }
+  return a.size() <=> b.size();
+}
+
+}  // namespace
+
+std::strong_ordering sort_order(const Version& a, const Version& b) noexcept {
+  if (const int c = compare_main(a, b); c != 0) return c <=> 0;
+  const auto pa = a.prerelease(), pb = b.prerelease();
+  // A release sorts after its prereleases.
+  if (pa.empty() != pb.empty()) return pa.empty() ? std::strong_ordering::greater : std::strong_ordering::less;
+  if (const auto c = list_order(pa, pb, [](const Identifier& i) { return std::string_view(i.text()); }); c != 0) {
+    return c;
+  }
+  return list_order(a.build(), b.build(), [](const std::string& s) { return std::string_view(s); });
+}
+
 std::string Version::to_string() const {
   std::string s = std::to_string(major_);
   s += '.';

@@ -17,10 +17,8 @@ void MemoryPackageSource::add(Packument packument) {
     if (m.name.empty()) m.name = packument.name;
     keyed.emplace_back(std::move(*v), std::move(m));
   }
-  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-    const auto c = semver::compare_build(a.first, b.first);
-    return c != 0 ? c < 0 : a.second.version < b.second.version;
-  });
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return semver::sort_order(a.first, b.first) < 0; });
   packument.versions.clear();
   for (auto& [v, m] : keyed) packument.versions.push_back(std::move(m));
   std::string name = packument.name;

@@ -342,7 +342,7 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     d.name = name;
     d.versions.assign(versions.begin(), versions.end());
     std::sort(d.versions.begin(), d.versions.end(), [](const std::string& a, const std::string& b) {
-      return *semver::Version::parse(a) < *semver::Version::parse(b);
+      return semver::sort_order(*semver::Version::parse(a), *semver::Version::parse(b)) < 0;
     });
     plan.duplicates.push_back(std::move(d));
   }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <compare>
 #include <string>
 #include <vector>
 
@@ -195,4 +196,38 @@ TEST_CASE("Version::successor is the next version in precedence order", "[semver
       if (v < w) CHECK_FALSE(w < s);
     }
   }
+}
+
+TEST_CASE("sort_order is a total order where node's precedence is not transitive", "[semver][order]") {
+  using callboard::semver::sort_order;
+  using callboard::semver::Version;
+  // node-semver 7.8.5: compare(a, b) == 0, compare(a, c) == 0, compare(b, c) == 1
+  // (prerelease numbers past 2^53 compare as doubles). Kept: compare is node's.
+  const auto a = *Version::parse("1.0.0-9007199254740993");
+  const auto b = *Version::parse("1.0.0-9007199254740992.0-9007199254740993");
+  const auto c = *Version::parse("1.0.0-9007199254740992");
+  CHECK(std::is_eq(a <=> b));
+  CHECK(std::is_eq(a <=> c));
+  CHECK(std::is_gt(b <=> c));
+  // sort_order: exact numbers, so c < b < a.
+  CHECK(std::is_lt(sort_order(c, b)));
+  CHECK(std::is_lt(sort_order(b, a)));
+  CHECK(std::is_lt(sort_order(c, a)));
+  std::vector<Version> many;
+  for (int i = 0; i < 40; ++i) {
+    for (const auto* text : {"1.0.0-9007199254740993", "1.0.0-9007199254740992.0-9007199254740993",
+                             "1.0.0-9007199254740992", "1.0.0-9007199254740992.1", "1.0.0"}) {
+      many.push_back(*Version::parse(std::string(text) + (i % 2 ? "+b" + std::to_string(i) : "")));
+    }
+  }
+  std::sort(many.begin(), many.end(), [](const Version& x, const Version& y) { return sort_order(x, y) < 0; });
+  CHECK(std::is_sorted(many.begin(), many.end(),
+                       [](const Version& x, const Version& y) { return sort_order(x, y) < 0; }));
+  // Where node is transitive, sort_order agrees with compare_build, and it
+  // is equal only for identical versions.
+  CHECK(std::is_gt(sort_order(*Version::parse("1.2.3-alpha.10"), *Version::parse("1.2.3-alpha.9"))));
+  CHECK(std::is_gt(sort_order(*Version::parse("1.2.3-alpha"), *Version::parse("1.2.3-1"))));
+  CHECK(std::is_gt(sort_order(*Version::parse("1.2.3"), *Version::parse("1.2.3-rc.1"))));
+  CHECK(std::is_neq(sort_order(*Version::parse("1.2.3+b.2"), *Version::parse("1.2.3+b.02"))));
+  CHECK(std::is_eq(sort_order(*Version::parse("1.2.3+b.2"), *Version::parse("1.2.3+b.2"))));
 }
