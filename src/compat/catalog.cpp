@@ -145,6 +145,13 @@ std::optional<std::size_t> ReleaseCatalog::find(std::string_view version) const 
   return detail::find_release(impl_->texts, version);
 }
 
+Result<std::size_t> detail::require_release(const ReleaseCatalog& catalog, std::string_view release) {
+  if (auto r = catalog.find(release)) return *r;
+  return make_error(ErrorCode::kNotFound, "no Backstage release manifest for '" + std::string(release) +
+                                              "'; import it with 'callboard releases import'")
+      .with("release", std::string(release));
+}
+
 std::optional<std::string> ReleaseCatalog::removed_in(std::string_view package) const {
   auto id = impl_->id_of(package);
   if (!id || impl_->removed[*id] == detail::kNone) return std::nullopt;

@@ -603,13 +603,8 @@ void dependency_findings(const ParsedDep& dep, const ReleaseCatalog::Impl& catal
 
 Result<ScanResult> scan(const Manifest& manifest, const ReleaseCatalog& catalog,
                         std::string_view release, const ScanOptions& options) {
-  const auto r = catalog.find(release);
-  if (!r) {
-    return make_error(ErrorCode::kNotFound, "no Backstage release manifest for '" +
-                                                std::string(release) +
-                                                "'; import it with 'callboard releases import'")
-        .with("release", std::string(release));
-  }
+  const auto r = detail::require_release(catalog, release);
+  if (!r) return r.error();
   const ReleaseCatalog::Impl& impl = catalog.impl();
   ScanResult result;
   result.package = manifest.name;

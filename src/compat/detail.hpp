@@ -101,6 +101,9 @@ struct ParsedDep {
 std::optional<std::size_t> find_release(const std::vector<std::string>& texts,
                                         std::string_view version) noexcept;
 
+/// catalog.find(release), or kNotFound saying how to import the manifest.
+Result<std::size_t> require_release(const ReleaseCatalog& catalog, std::string_view release);
+
 /// Calls f(name, spec, field, optional_peer) for every entry that may name a
 /// `@backstage/*` package: dependencies, then peerDependencies not already
 /// in dependencies.

@@ -102,13 +102,8 @@ bool looks_like_backstage(const Manifest& m) {
 Result<UpgradeReport> check_upgrade(const AppProfile& app, const ReleaseCatalog& catalog,
                                     std::string_view release,
                                     const std::vector<Packument>& packuments) {
-  const auto r = catalog.find(release);
-  if (!r) {
-    return make_error(ErrorCode::kNotFound, "no Backstage release manifest for '" +
-                                                std::string(release) +
-                                                "'; import it with 'callboard releases import'")
-        .with("release", std::string(release));
-  }
+  const auto r = detail::require_release(catalog, release);
+  if (!r) return r.error();
   const ReleaseCatalog::Impl& impl = catalog.impl();
   const std::string& target = impl.texts[*r];
   UpgradeReport report;

@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "callboard/backend/transport.hpp"
@@ -64,6 +66,16 @@ inline backend::HttpRequest get_request(std::string url) {
   r.url = std::move(url);
   r.timeout = std::chrono::milliseconds(5000);
   return r;
+}
+
+/// A Transport::run source that hands out `queue`'s requests in order.
+inline backend::HttpRequestSource from_queue(std::deque<backend::HttpRequest>& queue) {
+  return [&queue]() -> std::optional<backend::HttpRequest> {
+    if (queue.empty()) return std::nullopt;
+    backend::HttpRequest r = std::move(queue.front());
+    queue.pop_front();
+    return r;
+  };
 }
 
 }  // namespace callboard::test

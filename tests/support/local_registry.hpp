@@ -3,7 +3,7 @@
 /// The integration tests' side of the local npm registry fixture
 /// (tests/registry/registry_fixture.sh, started once by ctest as the
 /// `verdaccio` fixture): its addresses and token, and the fault proxy's
-/// control endpoints. Also a temporary folder. Catch2 test code only.
+/// control endpoints (TempDir is in test_files.hpp). Catch2 test code only.
 
 #include <stdlib.h>
 
@@ -19,6 +19,7 @@
 
 #include "callboard/npm_config.hpp"
 #include "child_process.hpp"
+#include "test_files.hpp"
 
 namespace callboard::test {
 
@@ -76,21 +77,5 @@ inline NpmConfig npm_for(const LocalRegistry& r, bool with_token = false) {
   if (with_token) npm.credentials[nerf_dart(r.proxy)] = NpmCredentials{r.token, "", ""};
   return npm;
 }
-
-/// A temporary folder under /tmp, removed with everything in it.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/callboard-itest-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 }  // namespace callboard::test

@@ -1,12 +1,15 @@
 #pragma once
 /// \file
-/// Reading fixture files in tests.
+/// Reading fixture files and temporary folders in tests.
+
+#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace callboard::test {
 
@@ -18,5 +21,21 @@ inline std::string read_text(const std::filesystem::path& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+/// A fresh folder under /tmp, removed with everything in it afterwards.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/callboard-test-XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
 
 }  // namespace callboard::test

@@ -16,7 +16,7 @@
 #include "callboard/artifact.hpp"
 
 using namespace callboard;
-using callboard::test::read_file;
+using callboard::test::read_text;
 using callboard::test::TempDir;
 namespace fs = std::filesystem;
 

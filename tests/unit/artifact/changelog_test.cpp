@@ -12,7 +12,7 @@
 
 using namespace callboard;
 using callboard::test::artifact_fixtures;
-using callboard::test::read_file;
+using callboard::test::read_text;
 
 namespace {
 
@@ -35,11 +35,11 @@ void check_golden(const std::string& name, const std::string& actual) {
   if (const char* update = std::getenv("CALLBOARD_UPDATE_GOLDEN"); update != nullptr && *update == '1') {
     std::ofstream(file, std::ios::binary) << actual;
   }
-  CHECK(read_file(file) == actual);
+  CHECK(read_text(file) == actual);
 }
 
 Changelog load(const std::string& name) {
-  auto c = parse_changelog(read_file(artifact_fixtures() / "changelog" / name));
+  auto c = parse_changelog(read_text(artifact_fixtures() / "changelog" / name));
   REQUIRE(c.ok());
   return std::move(*c);
 }

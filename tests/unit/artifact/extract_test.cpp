@@ -16,7 +16,7 @@
 
 using namespace callboard;
 using callboard::test::artifact_fixtures;
-using callboard::test::read_file;
+using callboard::test::read_text;
 using callboard::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -24,7 +24,7 @@ namespace {
 
 std::map<std::string, std::string> expected_refusals() {
   std::map<std::string, std::string> out;
-  std::istringstream in(read_file(artifact_fixtures() / "hostile" / "EXPECTED.tsv"));
+  std::istringstream in(read_text(artifact_fixtures() / "hostile" / "EXPECTED.tsv"));
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
@@ -48,7 +48,7 @@ TEST_CASE("every hostile fixture is refused, naming the entry and the reason", "
   REQUIRE(expected.size() == 13);
   for (const auto& [file, reason] : expected) {
     INFO(file << " should be refused for: " << reason);
-    const std::string bytes = read_file(artifact_fixtures() / "hostile" / file);
+    const std::string bytes = read_text(artifact_fixtures() / "hostile" / file);
 
     auto scanned = scan_tarball(bytes);
     REQUIRE_FALSE(scanned.ok());
@@ -74,7 +74,7 @@ TEST_CASE("every hostile fixture is refused, naming the entry and the reason", "
 }
 
 TEST_CASE("the decompression bomb is stopped by the ratio, early", "[artifact][extract]") {
-  const std::string bytes = read_file(artifact_fixtures() / "hostile" / "decompression-bomb.tgz");
+  const std::string bytes = read_text(artifact_fixtures() / "hostile" / "decompression-bomb.tgz");
   auto r = scan_tarball(bytes);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kResourceExhausted);
@@ -94,7 +94,7 @@ TEST_CASE("the decompression bomb is stopped by the ratio, early", "[artifact][e
 }
 
 TEST_CASE("the benign fixture extracts with links inside, safe modes, root files dropped", "[artifact][extract]") {
-  const std::string bytes = read_file(artifact_fixtures() / "hostile" / "benign.tgz");
+  const std::string bytes = read_text(artifact_fixtures() / "hostile" / "benign.tgz");
   TempDir tmp;
   const fs::path dest = tmp.path / "pkg";
   auto r = extract_tarball(bytes, dest);
@@ -103,10 +103,10 @@ TEST_CASE("the benign fixture extracts with links inside, safe modes, root files
   REQUIRE(r->skipped.size() == 1);
   CHECK(r->skipped[0] == "README.md: at the archive root");
   CHECK_FALSE(fs::exists(dest / "README.md"));
-  CHECK(read_file(dest / "package.json").find("hostile-fixture") != std::string::npos);
+  CHECK(read_text(dest / "package.json").find("hostile-fixture") != std::string::npos);
   CHECK(fs::is_symlink(dest / "dist" / "main.js"));
   CHECK(fs::read_symlink(dest / "dist" / "main.js") == "index.cjs.js");
-  CHECK(read_file(dest / "dist" / "copy.js") == read_file(dest / "dist" / "index.cjs.js"));
+  CHECK(read_text(dest / "dist" / "copy.js") == read_text(dest / "dist" / "index.cjs.js"));
   CHECK(fs::hard_link_count(dest / "dist" / "index.cjs.js") == 2);
   struct stat st {};
   REQUIRE(::stat((dest / "bin" / "cli.js").c_str(), &st) == 0);
@@ -124,19 +124,19 @@ TEST_CASE("the benign fixture extracts with links inside, safe modes, root files
 }
 
 TEST_CASE("extract_tarball refuses a non-empty target and keeps it intact", "[artifact][extract]") {
-  const std::string bytes = read_file(artifact_fixtures() / "hostile" / "benign.tgz");
+  const std::string bytes = read_text(artifact_fixtures() / "hostile" / "benign.tgz");
   TempDir tmp;
   { std::ofstream(tmp.path / "keep.txt") << "mine"; }
   auto r = extract_tarball(bytes, tmp.path);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kAlreadyExists);
-  CHECK(read_file(tmp.path / "keep.txt") == "mine");
+  CHECK(read_text(tmp.path / "keep.txt") == "mine");
 
   // An existing empty folder is fine, and is emptied again on failure.
   fs::create_directory(tmp.path / "empty");
   CHECK(extract_tarball(bytes, tmp.path / "empty").ok());
   fs::create_directory(tmp.path / "empty2");
-  auto bad = extract_tarball(read_file(artifact_fixtures() / "hostile" / "symlink-chain.tgz"), tmp.path / "empty2");
+  auto bad = extract_tarball(read_text(artifact_fixtures() / "hostile" / "symlink-chain.tgz"), tmp.path / "empty2");
   REQUIRE_FALSE(bad.ok());
   CHECK(fs::exists(tmp.path / "empty2"));
   CHECK(fs::is_empty(tmp.path / "empty2"));
@@ -151,7 +151,7 @@ TEST_CASE("real tarballs scan and extract like npm lays them out", "[artifact][e
   };
   for (const auto& [file, count] : files) {
     INFO(file);
-    const std::string bytes = read_file(artifact_fixtures() / "real" / file);
+    const std::string bytes = read_text(artifact_fixtures() / "real" / file);
     TempDir tmp;
     auto r = extract_tarball(bytes, tmp.path / "pkg");
     REQUIRE(r.ok());
@@ -167,7 +167,7 @@ TEST_CASE("real tarballs scan and extract like npm lays them out", "[artifact][e
 
 TEST_CASE("limits on entries, paths and depth name what was exceeded", "[artifact][extract]") {
   const std::string jenkins =
-      read_file(artifact_fixtures() / "real" / "backstage-community-plugin-jenkins-backend-0.29.0.tgz");
+      read_text(artifact_fixtures() / "real" / "backstage-community-plugin-jenkins-backend-0.29.0.tgz");
   ExtractLimits few;
   few.max_entries = 5;
   auto r = scan_tarball(jenkins, few);
@@ -194,7 +194,7 @@ TEST_CASE("garbage, truncation and cancellation are errors, never crashes", "[ar
   CHECK(scan_tarball("").error().code == ErrorCode::kInvalidArgument);
   CHECK(scan_tarball("this is not a tarball at all, just some text").error().code == ErrorCode::kInvalidArgument);
   const std::string jenkins =
-      read_file(artifact_fixtures() / "real" / "backstage-community-plugin-jenkins-backend-0.29.0.tgz");
+      read_text(artifact_fixtures() / "real" / "backstage-community-plugin-jenkins-backend-0.29.0.tgz");
   for (const std::size_t cut : {std::size_t{10}, std::size_t{100}, jenkins.size() / 2, jenkins.size() - 10}) {
     INFO(cut);
     auto r = scan_tarball(jenkins.substr(0, cut), {}, [](const TarEntry&) { return true; },

@@ -11,7 +11,7 @@
 
 using namespace callboard;
 using callboard::test::artifact_fixtures;
-using callboard::test::read_file;
+using callboard::test::read_text;
 
 namespace {
 
@@ -27,7 +27,7 @@ struct RealTarball {
 
 std::vector<RealTarball> real_tarballs() {
   std::vector<RealTarball> out;
-  std::istringstream in(read_file(artifact_fixtures() / "real" / "integrity.tsv"));
+  std::istringstream in(read_text(artifact_fixtures() / "real" / "integrity.tsv"));
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -153,7 +153,7 @@ TEST_CASE("real tarballs match the registry's integrity and shasum", "[artifact]
   REQUIRE(tarballs.size() == 4);
   for (const auto& t : tarballs) {
     INFO(t.file);
-    const std::string bytes = read_file(artifact_fixtures() / "real" / t.file);
+    const std::string bytes = read_text(artifact_fixtures() / "real" / t.file);
     auto sri = parse_integrity(t.integrity);
     REQUIRE(sri.ok());
     CHECK(verify_integrity(bytes, *sri).ok());

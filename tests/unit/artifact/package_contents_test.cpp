@@ -11,12 +11,12 @@
 
 using namespace callboard;
 using callboard::test::artifact_fixtures;
-using callboard::test::read_file;
+using callboard::test::read_text;
 
 namespace {
 
 PackageContents contents_of(const std::string& file) {
-  auto r = read_package_contents(read_file(artifact_fixtures() / "real" / file));
+  auto r = read_package_contents(read_text(artifact_fixtures() / "real" / file));
   if (!r) FAIL(r.error().to_string());
   return std::move(*r);
 }
@@ -106,9 +106,9 @@ TEST_CASE("keycloak-backend 1.9.14: dist-dynamic, legacy root, new system on ./a
 
 TEST_CASE("read_package_contents refuses tarballs without a package.json or with hostile entries",
           "[artifact][contents]") {
-  const std::string bomb = read_file(artifact_fixtures() / "hostile" / "path-traversal.tgz");
+  const std::string bomb = read_text(artifact_fixtures() / "hostile" / "path-traversal.tgz");
   CHECK(read_package_contents(bomb).error().detail("entry") == "package/../../evil.txt");
-  const std::string benign = read_file(artifact_fixtures() / "hostile" / "benign.tgz");
+  const std::string benign = read_text(artifact_fixtures() / "hostile" / "benign.tgz");
   auto c = read_package_contents(benign);
   REQUIRE(c.ok());
   CHECK(c->manifest.name == "hostile-fixture");

@@ -10,7 +10,7 @@
 
 using namespace callboard;
 using callboard::test::artifact_fixtures;
-using callboard::test::read_file;
+using callboard::test::read_text;
 
 namespace {
 
@@ -20,7 +20,7 @@ struct Verified {
 };
 
 Verified verified(const std::string& file) {
-  const std::string bytes = read_file(artifact_fixtures() / "real" / file);
+  const std::string bytes = read_text(artifact_fixtures() / "real" / file);
   auto hash = verify_integrity(bytes, compute_integrity(bytes));
   if (!hash) FAIL(hash.error().to_string());
   auto contents = read_package_contents(bytes);

@@ -16,36 +16,11 @@
 using namespace callboard;
 using namespace callboard::compat;
 using namespace callboard::compat_test;
+using callboard::test::TempDir;
 namespace json = boost::json;
 
 namespace {
 
-std::vector<Packument> packument_fixtures() {
-  std::vector<Packument> out;
-  for (const auto& e :
-       std::filesystem::directory_iterator(repo_root() / "tests/fixtures/packuments")) {
-    auto p = parse_packument(read_text(e.path()));
-    if (!p) throw std::runtime_error(p.error().to_string());
-    out.push_back(std::move(*p));
-  }
-  return out;
-}
-
-/// A temporary folder removed when the test process exits.
-struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() /
-                               ("callboard-compat-cli-" + std::to_string(::getpid()));
-  TempDir() {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 /// A database with the fixtures, made once per test process.
 const std::string& db_url() {
@@ -56,7 +31,7 @@ const std::string& db_url() {
     if (!storage) throw std::runtime_error(storage.error().to_string());
     auto txn = (*storage)->begin();
     if (!txn) throw std::runtime_error(txn.error().to_string());
-    for (const auto& p : packument_fixtures()) {
+    for (const auto& p : fixture_packuments()) {
       if (!(*txn)->put_packument(p)) throw std::runtime_error("put_packument");
     }
     for (const auto& r : real_releases()) {
@@ -77,7 +52,7 @@ std::pair<int, std::string> cli(std::vector<std::string> args) {
 
 const Packument& catalog_backend() {
   static const Packument p = [] {
-    for (auto& candidate : packument_fixtures()) {
+    for (auto& candidate : fixture_packuments()) {
       if (candidate.name == "@backstage/plugin-catalog-backend") return candidate;
     }
     throw std::runtime_error("no catalog-backend fixture");
@@ -193,10 +168,8 @@ TEST_CASE("cli scan and matrix use the code records verify stored") {
   newest_legacy.code_markers = {"createRouter"};
   newest_legacy.entry_points = {{".", "dist/index.cjs.js", true, false}};
 
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("callboard-compat-cli-code-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir tmp;
+  const std::filesystem::path& dir = tmp.path;
   const std::string url = "sqlite:" + (dir / "code.db").string();
   {
     auto storage = backend::open_storage(url);
@@ -230,8 +203,6 @@ TEST_CASE("cli scan and matrix use the code records verify stored") {
   const SupportMatrix with_code = builder.build(catalog_backend());
   CHECK(json::serialize(json::parse(m_out).at("matrices").at(0)) == json::serialize(json::parse(to_json(with_code))));
   CHECK(with_code.at(cell->first, cell->second) == Tier::kIncompatible);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 TEST_CASE("cli scan errors") {

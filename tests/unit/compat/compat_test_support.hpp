@@ -44,6 +44,18 @@ inline const std::vector<Release>& real_releases() {
   return releases;
 }
 
+/// The recorded real packuments in tests/fixtures/packuments, sorted by name.
+inline std::vector<Packument> fixture_packuments() {
+  std::vector<Packument> out;
+  for (const auto& e : std::filesystem::directory_iterator(repo_root() / "tests/fixtures/packuments")) {
+    auto p = parse_packument(read_text(e.path()));
+    if (!p) throw std::runtime_error(p.error().to_string());
+    out.push_back(std::move(*p));
+  }
+  std::sort(out.begin(), out.end(), [](const Packument& a, const Packument& b) { return a.name < b.name; });
+  return out;
+}
+
 inline const compat::ReleaseCatalog& real_catalog() {
   static const compat::ReleaseCatalog catalog(real_releases());
   return catalog;

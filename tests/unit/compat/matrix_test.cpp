@@ -12,24 +12,11 @@ using namespace callboard::compat_test;
 
 namespace {
 
-std::vector<Packument> real_packuments() {
-  std::vector<Packument> out;
-  for (const auto& e :
-       std::filesystem::directory_iterator(repo_root() / "tests/fixtures/packuments")) {
-    auto p = parse_packument(read_text(e.path()));
-    if (!p) throw std::runtime_error(p.error().to_string());
-    out.push_back(std::move(*p));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Packument& a, const Packument& b) { return a.name < b.name; });
-  return out;
-}
-
 /// Every manifest the tests have: the fixtures and every packument version.
 std::vector<Manifest> all_manifests() {
   std::vector<Manifest> out;
   for (const auto& f : fixture_files()) out.push_back(fixture(f));
-  for (const auto& p : real_packuments())
+  for (const auto& p : fixture_packuments())
     out.insert(out.end(), p.versions.begin(), p.versions.end());
   return out;
 }
@@ -131,7 +118,7 @@ TEST_CASE("what the registry calls unsupported the scanner calls incompatible") 
 }
 
 TEST_CASE("newest version at a tier, and the releases a version supports") {
-  const auto packuments = real_packuments();
+  const auto packuments = fixture_packuments();
   const Packument* catalog_backend = nullptr;
   for (const auto& p : packuments) {
     if (p.name == "@backstage/plugin-catalog-backend") catalog_backend = &p;

@@ -53,7 +53,7 @@ void run_case(const std::filesystem::path& path) {
   const json::object c = json::parse(read_text(path)).as_object();
   MemoryPackageSource source;
   if (c.contains("registry")) {
-    for (Packument& p : test::registry_from_json(c.at("registry").as_object())) source.add(std::move(p));
+    for (Packument& p : solver::test::registry_from_json(c.at("registry").as_object())) source.add(std::move(p));
   }
   if (c.contains("packuments")) {
     for (const std::string& file : string_list(c.at("packuments"))) {

@@ -173,14 +173,14 @@ TEST_CASE("random registries: same verdict as a SAT encoding, plans verified, de
     INFO("seed " << seed);
     REQUIRE(outcome.ok());
     INFO(to_json(*outcome));
-    test::SatOracle oracle;
+    solver::test::SatOracle oracle;
     const bool expected = oracle.satisfiable(in.registry, in.requests, in.singletons, in.all_singletons, in.pins);
     REQUIRE(outcome->ok() == expected);
     if (outcome->plan) {
       ++sat;
       if (!outcome->plan->duplicates.empty()) ++with_duplicates;
       const std::string problem =
-          test::verify_plan(*outcome->plan, in.registry, in.requests, in.singletons, in.all_singletons, in.pins);
+          solver::test::verify_plan(*outcome->plan, in.registry, in.requests, in.singletons, in.all_singletons, in.pins);
       if (!problem.empty()) FAIL(problem);
     } else {
       ++unsat;
@@ -210,13 +210,13 @@ TEST_CASE("larger random registries: same verdict as the SAT encoding, plans ver
     auto outcome = run(in, 0);
     INFO("seed " << seed);
     REQUIRE(outcome.ok());
-    test::SatOracle oracle;
+    solver::test::SatOracle oracle;
     REQUIRE(outcome->ok() == oracle.satisfiable(in.registry, in.requests, in.singletons, in.all_singletons, in.pins));
     if (outcome->plan) {
       ++sat;
       conflicts += outcome->plan->stats.conflicts;
       const std::string problem =
-          test::verify_plan(*outcome->plan, in.registry, in.requests, in.singletons, in.all_singletons, in.pins);
+          solver::test::verify_plan(*outcome->plan, in.registry, in.requests, in.singletons, in.all_singletons, in.pins);
       if (!problem.empty()) FAIL(problem);
     } else {
       conflicts += outcome->conflict->stats.conflicts;

@@ -14,7 +14,7 @@ using namespace callboard::solver;
 namespace {
 
 void fill(MemoryPackageSource& source, std::string_view registry_json) {
-  for (Packument& p : test::registry_from_json(json::parse(registry_json).as_object())) source.add(std::move(p));
+  for (Packument& p : solver::test::registry_from_json(json::parse(registry_json).as_object())) source.add(std::move(p));
 }
 
 SolveRequest add(std::initializer_list<std::pair<std::string, std::string>> packages) {
@@ -133,7 +133,7 @@ TEST_CASE("packages are loaded lazily and adjacent versions share one incompatib
   registry["baz"] = json::object{{"1.0.0", json::object{}}};
   registry["unrelated"] = json::object{{"1.0.0", json::object{}}};
   MemoryPackageSource source;
-  for (Packument& p : test::registry_from_json(registry)) source.add(std::move(p));
+  for (Packument& p : solver::test::registry_from_json(registry)) source.add(std::move(p));
   SolveRequest request = add({{"foo", ""}});
   request.options.all_singletons = true;
   auto out = solve(request, source);
@@ -287,7 +287,7 @@ TEST_CASE("the storage adapter reads packuments from a Storage", "[solver]") {
   {
     auto tx = (*storage)->begin();
     REQUIRE(tx.ok());
-    for (Packument& p : test::registry_from_json(
+    for (Packument& p : solver::test::registry_from_json(
              json::parse(R"({"a": {"1.0.0": {"dependencies": {"b": "^1.0.0"}}}, "b": {"1.0.0": {}, "1.5.0": {}}})").as_object())) {
       REQUIRE((*tx)->put_packument(p).ok());
     }

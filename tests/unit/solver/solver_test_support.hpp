@@ -17,16 +17,11 @@
 #include "callboard/model.hpp"
 #include "callboard/semver.hpp"
 #include "callboard/solver.hpp"
+#include "test_files.hpp"
 
 namespace callboard::solver::test {
 
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using callboard::test::read_text;
 
 /// {"name": {"1.0.0": {package.json members}, ...}, ...} -> packuments.
 inline std::vector<Packument> registry_from_json(const boost::json::object& registry) {

@@ -179,19 +179,13 @@ TEST_CASE("a transfer backing off does not hold up the others", "[transport]") {
   for (std::uint64_t i = 0; i < queue.size(); ++i) queue[i].tag = i;
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::chrono::milliseconds> finished(queue.size());
-  auto ran = t->run(
-      [&]() -> std::optional<HttpRequest> {
-        if (queue.empty()) return std::nullopt;
-        HttpRequest r = std::move(queue.front());
-        queue.pop_front();
-        return r;
-      },
-      [&](HttpRequest& req, callboard::Result<HttpResponse> res) {
-        REQUIRE(res.ok());
-        CHECK(res->status == 200);
-        finished[req.tag] = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start);
-      });
+  auto ran = t->run(callboard::test::from_queue(queue),
+                    [&](HttpRequest& req, callboard::Result<HttpResponse> res) {
+                      REQUIRE(res.ok());
+                      CHECK(res->status == 200);
+                      finished[req.tag] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start);
+                    });
   REQUIRE(ran.ok());
   CHECK(finished[0] >= 1000ms);
   for (std::size_t i = 1; i < finished.size(); ++i) CHECK(finished[i] < 800ms);
@@ -383,25 +377,19 @@ TEST_CASE("completions may queue more requests", "[transport]") {
   std::deque<HttpRequest> queue;
   for (int i = 0; i < 3; ++i) queue.push_back(get_request(server->url("/delay?ms=5")));
   int completed = 0;
-  auto ran = t->run(
-      [&]() -> std::optional<HttpRequest> {
-        if (queue.empty()) return std::nullopt;
-        HttpRequest r = std::move(queue.front());
-        queue.pop_front();
-        return r;
-      },
-      [&](HttpRequest& req, callboard::Result<HttpResponse> res) {
-        REQUIRE(res.ok());
-        CHECK(res->status == 200);
-        ++completed;
-        if (req.tag < 2) {  // depth: each request spawns two children, twice
-          for (int i = 0; i < 2; ++i) {
-            HttpRequest child = get_request(server->url("/delay?ms=5"));
-            child.tag = req.tag + 1;
-            queue.push_back(std::move(child));
-          }
-        }
-      });
+  auto ran = t->run(callboard::test::from_queue(queue),
+                    [&](HttpRequest& req, callboard::Result<HttpResponse> res) {
+                      REQUIRE(res.ok());
+                      CHECK(res->status == 200);
+                      ++completed;
+                      if (req.tag < 2) {  // depth: each request spawns two children, twice
+                        for (int i = 0; i < 2; ++i) {
+                          HttpRequest child = get_request(server->url("/delay?ms=5"));
+                          child.tag = req.tag + 1;
+                          queue.push_back(std::move(child));
+                        }
+                      }
+                    });
   REQUIRE(ran.ok());
   CHECK(completed == 3 + 6 + 12);
 }

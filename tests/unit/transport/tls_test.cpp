@@ -148,20 +148,14 @@ TEST_CASE("HTTP/2: concurrent requests share one connection", "[transport][tls]"
   std::set<std::int64_t> ports;
   std::set<std::string> versions;
   int ok = 0;
-  auto ran = t->run(
-      [&]() -> std::optional<HttpRequest> {
-        if (queue.empty()) return std::nullopt;
-        HttpRequest r = std::move(queue.front());
-        queue.pop_front();
-        return r;
-      },
-      [&](HttpRequest&, callboard::Result<HttpResponse> response) {
-        REQUIRE(response.ok());
-        const auto echo = boost::json::parse(response->body).as_object();
-        ports.insert(echo.at("remote_port").as_int64());
-        versions.insert(std::string(echo.at("http_version").as_string()));
-        ++ok;
-      });
+  auto ran = t->run(callboard::test::from_queue(queue),
+                    [&](HttpRequest&, callboard::Result<HttpResponse> response) {
+                      REQUIRE(response.ok());
+                      const auto echo = boost::json::parse(response->body).as_object();
+                      ports.insert(echo.at("remote_port").as_int64());
+                      versions.insert(std::string(echo.at("http_version").as_string()));
+                      ++ok;
+                    });
   REQUIRE(ran.ok());
   CHECK(ok == 40);
   CHECK(versions == std::set<std::string>{"2.0"});
