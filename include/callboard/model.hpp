@@ -307,10 +307,18 @@ struct LockedPackage {
   std::string name;
   std::string version;
   std::string integrity;
+  std::string path;
+  bool host_level = false;
+  std::vector<std::string> descriptors;
   friend bool operator==(const LockedPackage&, const LockedPackage&) = default;
 };
 
 enum class LockfileKind : std::uint8_t { kNone = 0, kNpm, kYarnClassic, kYarnBerry };
+
+/// The package manager that installs an app.
+enum class PackageManager : std::uint8_t { kNpm, kYarnClassic, kYarnBerry, kPnpm };
+/// "npm", "yarn-classic", "yarn-berry", "pnpm".
+CALLBOARD_EXPORT std::string_view to_string(PackageManager manager) noexcept;
 
 /// A Backstage app as found on disk.
 struct AppProfile {
@@ -322,6 +330,7 @@ struct AppProfile {
   LockfileKind lockfile = LockfileKind::kNone;
   /// Sorted by name, then version.
   std::vector<LockedPackage> locked;
+  PackageManager package_manager = PackageManager::kNpm;
   friend bool operator==(const AppProfile&, const AppProfile&) = default;
 };
 

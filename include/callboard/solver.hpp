@@ -179,14 +179,29 @@ struct SolveRequest {
 // ---------------------------------------------------------------------------
 // The answer.
 
+/// What a planned copy does to the installed tree, judged against the
+/// lockfile (the copy at the same place: host-level against the lockfile's
+/// host-level copy, a nested copy against the lockfile's nested copies).
+enum class PlanAction : std::uint8_t {
+  kAdd,        ///< not in the lockfile (or the app has none)
+  kUpgrade,    ///< the lockfile has an older version
+  kDowngrade,  ///< the lockfile has a newer version
+  kKeep,       ///< the lockfile has this version
+  kRemove,     ///< the lockfile has it and the plan no longer needs it
+};
+CALLBOARD_EXPORT std::string_view to_string(PlanAction action) noexcept;
+
 /// One copy of a package in the install plan.
 struct PlannedPackage {
   std::string name;
+  /// The version to install; empty for kRemove.
   std::string version;
-  /// The version the lockfile had, if any.
-  std::string previous;
+  /// The version the lockfile has at this place; nullopt when it has none
+  /// (or the app has no lockfile).
+  std::optional<std::string> previous;
   /// True for the host-level copy; false for a nested copy.
   bool host_level = true;
+  PlanAction action = PlanAction::kAdd;
   /// Why this version: "requested", "already installed", "pinned by
   /// Backstage 1.31.0", "newest matching", "shared with the host-level copy", ...
   std::string reason;
@@ -196,18 +211,52 @@ struct PlannedPackage {
   friend bool operator==(const PlannedPackage&, const PlannedPackage&) = default;
 };
 
-/// One change to a package.json (or backstage.json) of the app.
+/// One change to a package.json (or backstage.json) of the app, in the
+/// terms of the app's package manager.
 struct ManifestEdit {
   /// File relative to the app root ("packages/backend/package.json", "backstage.json").
   std::string file;
-  /// "dependencies", or "version" for backstage.json.
-  std::string field;
+  /// JSON path of the member inside the file: {"dependencies", name};
+  /// {"overrides", name} or {"overrides", parent, name} (npm),
+  /// {"resolutions", name} or {"resolutions", "parent/name"} (yarn),
+  /// {"pnpm", "overrides", name} or {"pnpm", "overrides", "parent>name"}
+  /// (pnpm); {"version"} for backstage.json.
+  std::vector<std::string> path;
+  /// The package the edit is about ("backstage" for backstage.json).
   std::string name;
-  /// Old value; empty when added.
-  std::string from;
-  /// New value; empty when removed.
-  std::string to;
+  /// Old value; nullopt when the member is added.
+  std::optional<std::string> from;
+  /// New value; nullopt when the member is removed.
+  std::optional<std::string> to;
+  /// Why the edit is there, for the person reviewing it: "requested",
+  /// "holds 1.2.0: npm would install 1.3.0 for ^1.2.0", ...
+  std::string reason;
   friend bool operator==(const ManifestEdit&, const ManifestEdit&) = default;
+};
+
+/// Something about the app or the registry the user should know; the plan
+/// still stands. Ids are stable: "release-pin-not-served",
+/// "lockfile-disagrees-with-release", "no-lockfile", "package-not-served".
+struct PlanFinding {
+  std::string id;
+  /// "info", "warning" or "error".
+  std::string severity;
+  /// The package concerned; empty for findings about the app.
+  std::string package;
+  std::string message;
+  friend bool operator==(const PlanFinding&, const PlanFinding&) = default;
+};
+
+/// A release pin the package source does not serve, and the version used
+/// in its place (the nearest served version inside `^pinned`, the range
+/// Backstage's own version bump writes), or none.
+struct PinSubstitute {
+  std::string name;
+  std::string pinned;
+  /// Empty when no served version fits `^pinned`: then the package cannot
+  /// be installed on this release at all.
+  std::string chosen;
+  friend bool operator==(const PinSubstitute&, const PinSubstitute&) = default;
 };
 
 /// A package that would be installed in more than one version.
@@ -260,10 +309,15 @@ struct InstallPlan {
   std::vector<std::string> external;
   /// "name spec" requirements skipped because the spec is not a registry range, sorted.
   std::vector<std::string> skipped;
-  /// "name@version" copies in the plan that the release pins but the source
-  /// lacks (a partial mirror): kept as candidates, their own dependencies
-  /// unknown and not followed. Sorted.
-  std::vector<std::string> unindexed;
+  /// Release pins the source does not serve (a registry that holds only
+  /// some versions) and what was used instead; no version the source does
+  /// not serve is ever planned. Sorted by name.
+  std::vector<PinSubstitute> pin_substitutes;
+  /// The package manager whose terms `edits` are written in (the app's, as
+  /// load_app_profile detected it).
+  PackageManager package_manager = PackageManager::kNpm;
+  /// Sorted by id, then package.
+  std::vector<PlanFinding> findings;
   SolveStats stats;
   friend bool operator==(const InstallPlan&, const InstallPlan&) = default;
 };
@@ -331,12 +385,21 @@ CALLBOARD_EXPORT Result<SolveOutcome> solve(const SolveRequest& request, Package
                                             std::stop_token stop = {});
 
 /// The outcome as JSON (the CLI's `solve --json` document):
-///   {"ok":true,"plan":{"release","previousRelease","packages":[{"name","version",
-///    "previous","hostLevel","reason","requiredBy":[...]}],"edits":[{"file","field",
-///    "name","from","to"}],"duplicates":[{"name","versions":[...]}],
-///    "releaseMoves":[{"name","from","to"}],"external":[...],"skipped":[...],"unindexed":[...],
-///    "stats":{...}}}
+///   {"ok":true,"plan":{"release","previousRelease","packages":[{"name","version"|null,
+///    "previous"|null,"hostLevel","action","reason","requiredBy":[...]}],
+///    "edits":[{"file","path":[...],"name","from"|null,"to"|null,"reason"}],
+///    "duplicates":[{"name","versions":[...]}],"releaseMoves":[{"name","from","to"|null}],
+///    "external":[...],"skipped":[...],"pinSubstitutes":[{"name","pinned","chosen"|null}],
+///    "packageManager","findings":[{"id","severity","package"|null,"message"}],"stats":{...}}}
 /// or {"ok":false,"conflict":{"explanation","packages":[...],"releasesTried":[...],"stats":{...}}}.
+/// `action` is to_string(PlanAction); `packageManager` is to_string(PackageManager).
+/// parse_outcome_json() reads it back.
 CALLBOARD_EXPORT std::string to_json(const SolveOutcome& outcome);
+/// Reads to_json(SolveOutcome)'s document back (a plan saved by
+/// `callboard solve --json` or `--apply`, checked later by `callboard
+/// check`). Hostile input: bounded by `max_bytes`; a malformed document or
+/// a member of the wrong type is kInvalidArgument with its JSON pointer.
+/// Round trip: parse_outcome_json(to_json(o)) == o.
+CALLBOARD_EXPORT Result<SolveOutcome> parse_outcome_json(std::string_view json, std::size_t max_bytes = 64u << 20);
 
 }  // namespace callboard::solver

@@ -53,25 +53,35 @@ std::optional<std::string> pick_release(const std::vector<std::string>& stored, 
   return best;
 }
 
-void print_plan(Context& ctx, const solver::InstallPlan& plan, const solver::InstallPlan* baseline) {
+std::string path_text(const std::vector<std::string>& path) {
+  std::string out;
+  for (const std::string& part : path) out += (out.empty() ? "" : " > ") + part;
+  return out;
+}
+
+void print_plan(Context& ctx, const solver::InstallPlan& plan, bool full) {
   std::ostream& out = ctx.out;
   if (plan.release != plan.previous_release && !plan.release.empty()) {
     out << "Backstage release: " << plan.previous_release << " -> " << plan.release << "\n";
   } else if (!plan.release.empty()) {
     out << "Backstage release: " << plan.release << "\n";
   }
-  std::map<std::pair<std::string, bool>, std::string> before;
-  if (baseline) {
-    for (const auto& p : baseline->packages) before[{p.name, p.host_level}] = p.version;
-  }
+  out << "Package manager: " << to_string(plan.package_manager) << "\n";
   std::size_t shown = 0;
-  out << (baseline ? "\nChanges to the installed tree:\n" : "\nInstall plan:\n");
+  out << (full ? "\nInstall plan:\n" : "\nChanges to the installed tree:\n");
   for (const auto& p : plan.packages) {
-    auto it = before.find({p.name, p.host_level});
-    if (baseline && it != before.end() && it->second == p.version) continue;
+    if (!full && p.action == solver::PlanAction::kKeep) continue;
     ++shown;
-    out << "  " << (baseline && it == before.end() ? "+ " : baseline ? "~ " : "  ") << p.name << ' ' << p.version;
-    if (baseline && it != before.end()) out << " (was " << it->second << ")";
+    switch (p.action) {
+      case solver::PlanAction::kAdd: out << "  + "; break;
+      case solver::PlanAction::kRemove: out << "  - "; break;
+      case solver::PlanAction::kKeep: out << "    "; break;
+      default: out << "  ~ "; break;
+    }
+    out << p.name << ' ' << (p.action == solver::PlanAction::kRemove ? *p.previous : p.version);
+    if (p.previous && p.action != solver::PlanAction::kKeep && p.action != solver::PlanAction::kRemove) {
+      out << " (" << to_string(p.action) << " from " << *p.previous << ")";
+    }
     if (!p.host_level) out << " [nested copy]";
     out << "\n      why: " << p.reason << "\n";
     if (!p.required_by.empty()) {
@@ -80,29 +90,19 @@ void print_plan(Context& ctx, const solver::InstallPlan& plan, const solver::Ins
       out << "\n";
     }
   }
-  if (baseline) {
-    std::map<std::pair<std::string, bool>, bool> now;
-    for (const auto& p : plan.packages) now[{p.name, p.host_level}] = true;
-    for (const auto& p : baseline->packages) {
-      if (!now.contains({p.name, p.host_level})) {
-        ++shown;
-        out << "  - " << p.name << ' ' << p.version << (p.host_level ? "" : " [nested copy]") << "\n";
-      }
-    }
-  }
   if (shown == 0) out << "  (nothing changes)\n";
   if (!plan.edits.empty()) {
-    out << "\nEdits:\n";
+    out << "\nEdits (" << to_string(plan.package_manager) << "):\n";
     for (const auto& e : plan.edits) {
-      out << "  " << e.file << ": " << e.name << ' ';
-      if (e.from.empty()) {
-        out << "add " << e.to;
-      } else if (e.to.empty()) {
-        out << "remove (was " << e.from << ")";
+      out << "  " << e.file << ": " << path_text(e.path) << ' ';
+      if (!e.from) {
+        out << "add " << e.to.value_or("");
+      } else if (!e.to) {
+        out << "remove (was " << *e.from << ")";
       } else {
-        out << e.from << " -> " << e.to;
+        out << *e.from << " -> " << *e.to;
       }
-      out << "\n";
+      out << "\n      why: " << e.reason << "\n";
     }
   }
   if (!plan.duplicates.empty()) {
@@ -125,11 +125,12 @@ void print_plan(Context& ctx, const solver::InstallPlan& plan, const solver::Ins
       out << "\n";
     }
   }
+  if (!plan.findings.empty()) {
+    out << "\nFindings:\n";
+    for (const auto& f : plan.findings) out << "  " << f.severity << " [" << f.id << "] " << f.message << "\n";
+  }
   out << "\n" << plan.packages.size() << " packages in the tree";
   if (!plan.external.empty()) out << ", " << plan.external.size() << " outside the index (taken as installable)";
-  if (!plan.unindexed.empty()) {
-    out << ", " << plan.unindexed.size() << " at release versions the index lacks (their dependencies unchecked)";
-  }
   out << "; " << plan.stats.decisions << " decisions, " << plan.stats.conflicts << " conflicts";
   if (plan.stats.releases_tried > 1) out << ", " << plan.stats.releases_tried << " releases tried";
   out << ".\n";
@@ -227,15 +228,6 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     if (!release) return report_error(ctx, release.error());
     request.release = std::move(**release);
   }
-  // The app as it is, for showing what the change moves.
-  std::optional<Release> app_release;
-  if (!request.app.backstage_version.empty()) {
-    if (request.release && request.release->version == request.app.backstage_version) {
-      app_release = request.release;
-    } else if (auto r = (*storage)->release(request.app.backstage_version); r && *r) {
-      app_release = std::move(**r);
-    }
-  }
   if (allow_upgrade) {
     request.allow_release_upgrade = true;
     for (const std::string& v : *versions) {
@@ -245,6 +237,12 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     }
   }
 
+  if (!allow_upgrade && !request.app.backstage_version.empty() &&
+      (!request.release || request.release->version != request.app.backstage_version)) {
+    // The app's own release, for the plan's view of the app as it is
+    // (which locked packages the change leaves behind).
+    if (auto r = (*storage)->release(request.app.backstage_version); r && *r) request.releases.push_back(std::move(**r));
+  }
   auto source = solver::storage_package_source(**storage);
   solver::Solver solver(*source);
   auto outcome = solver.solve(request);
@@ -253,16 +251,7 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   if (ctx.json) {
     ctx.out << solver::to_json(*outcome) << '\n';
   } else if (outcome->plan) {
-    // What changes relative to the app as it is (on the same release).
-    std::optional<solver::InstallPlan> baseline;
-    if (!full) {
-      solver::SolveRequest as_is = request;
-      as_is.changes.clear();
-      as_is.allow_release_upgrade = false;
-      as_is.release = app_release;
-      if (auto b = solver.solve(as_is); b && b->plan) baseline = std::move(b->plan);
-    }
-    print_plan(ctx, *outcome->plan, baseline ? &*baseline : nullptr);
+    print_plan(ctx, *outcome->plan, full);
     for (const solver::PackageChange& c : request.changes) {
       for (const solver::PlannedPackage& p : outcome->plan->packages) {
         if (p.name == c.name && p.host_level && p.reason.starts_with("pinned by")) {

@@ -82,7 +82,7 @@ class NpmReader {
                             " locked packages")
           .with("file", std::string(file_));
     }
-    out_.push_back(LockedPackage{std::move(name), std::move(version), std::move(integrity)});
+    out_.push_back(LockedPackage{std::move(name), std::move(version), std::move(integrity), {}, false, {}});
     return ok_result();
   }
 

@@ -236,7 +236,7 @@ class ClassicParser {
     if (!entry_.has_version) return fail(entry_.line, "entry '" + entry_.first_key + "' has no version");
     if (!is_registry_range(d->range) || !is_registry_version(entry_.version)) return ok_result();
     if (out_.size() >= kMaxLockedPackages) return too_many(file_);
-    out_.push_back(LockedPackage{std::string(real_name(*d)), std::move(entry_.version), std::move(entry_.integrity)});
+    out_.push_back(LockedPackage{std::string(real_name(*d)), std::move(entry_.version), std::move(entry_.integrity), {}, false, {}});
     return ok_result();
   }
 
@@ -293,7 +293,7 @@ Result<std::vector<LockedPackage>> parse_berry(std::string_view text, std::strin
     }
     if (!is_registry_version(version)) continue;
     if (out.size() >= kMaxLockedPackages) return too_many(file);
-    out.push_back(LockedPackage{std::string(d->name), std::string(version), {}});
+    out.push_back(LockedPackage{std::string(d->name), std::string(version), {}, {}, false, {}});
   }
   sort_and_deduplicate(out);
   return out;

@@ -34,6 +34,16 @@ constexpr std::array<std::pair<PluginSystem, std::string_view>, 4> kSystemNames 
 
 }  // namespace
 
+std::string_view to_string(PackageManager manager) noexcept {
+  switch (manager) {
+    case PackageManager::kNpm: return "npm";
+    case PackageManager::kYarnClassic: return "yarn-classic";
+    case PackageManager::kYarnBerry: return "yarn-berry";
+    case PackageManager::kPnpm: return "pnpm";
+  }
+  return "npm";
+}
+
 std::string_view to_string(PackageRole role) noexcept {
   for (const auto& [r, name] : kRoleNames) {
     if (r == role) return name;

@@ -161,8 +161,15 @@ class Writer {
         if (i.edge.range.empty()) return "no versions of " + terse(i.terms[0]) + " are left";
         return depender(i) + " " + no_versions_tail(i);
       }
-      case CauseKind::kReleasePin:
-        return "Backstage " + e_.root_spec().release + " pins " + name_of(i.terms[1]) + " to " + i.pinned;
+      case CauseKind::kReleasePin: {
+        std::string s = "Backstage " + e_.root_spec().release + " pins " + name_of(i.terms[1]) + " to " + i.pinned;
+        if (!i.pin_unserved) return s;
+        const std::string allowed = e_.set_text(Term{i.terms[1].pkg, i.terms[1].set, true, {}}, false);
+        if (allowed.empty() || allowed == "(no versions)") {
+          return s + ", which your registry does not serve (nor any version in ^" + i.pinned + ")";
+        }
+        return s + ", which your registry does not serve (the nearest it serves in ^" + i.pinned + " is " + allowed + ")";
+      }
       case CauseKind::kDerived:
         break;
     }

@@ -25,6 +25,9 @@ void Engine::build_order(Node& node) {
   }
   if (auto it = root_.release_pins.find(node.name); it != root_.release_pins.end() && !preferred) {
     preferred = it->second;
+    if (auto sub = pin_substitutes_.find(node.name); sub != pin_substitutes_.end() && !sub->second.chosen.empty()) {
+      preferred = sub->second.chosen;
+    }
   }
   std::vector<std::uint32_t> order(node.size());
   for (std::uint32_t i = 0; i < node.size(); ++i) order[i] = i;
@@ -59,26 +62,6 @@ Result<std::optional<std::uint32_t>> Engine::host(const std::string& name) {
   node.kind = NodeKind::kHost;
   node.name = name;
   node.packument = *fetched ? *fetched : std::make_shared<const Packument>();
-  if (auto pin = root_.release_pins.find(name); pin != root_.release_pins.end() && *fetched &&
-                                                 !(*fetched)->find(pin->second)) {
-    // The index may be a partial mirror that lacks the version the release
-    // pins. The app has that version all the same, so it stays a candidate:
-    // its number is known (and checked against every range), its own
-    // dependencies are not (taken as none), and the plan says so.
-    if (auto pv = semver::Version::parse(pin->second)) {
-      auto with_pin = std::make_shared<Packument>(**fetched);
-      Manifest m;
-      m.name = name;
-      m.version = pin->second;
-      auto at = std::find_if(with_pin->versions.begin(), with_pin->versions.end(), [&](const Manifest& x) {
-        auto xv = semver::Version::parse(x.version);
-        return xv && *pv < *xv;
-      });
-      with_pin->versions.insert(at, std::move(m));
-      node.packument = std::move(with_pin);
-      unindexed_.insert(name + "@" + pin->second);
-    }
-  }
   const bool shared = *fetched && node.packument.get() == fetched->get();
   auto parsed = shared ? cache_.versions.find(node.packument.get()) : cache_.versions.end();
   if (parsed == cache_.versions.end()) {
@@ -100,24 +83,53 @@ Result<std::optional<std::uint32_t>> Engine::host(const std::string& name) {
     node.versions.push_back(*parsed->second[i]);
   }
   node.loaded.assign(node.versions.size(), false);
+  const auto pin = root_.release_pins.find(name);
+  const bool pin_unserved = pin != root_.release_pins.end() && *fetched && !(*fetched)->find(pin->second);
+  if (pin_unserved) {
+    // A registry that serves only some versions may lack the one the
+    // release pins. Nothing unserved is ever planned: the pin moves to the
+    // nearest served version inside `^pin` (what Backstage's version bump
+    // writes for the release), or, when there is none, the package cannot
+    // be installed on this release.
+    PinSubstitute sub{name, pin->second, {}};
+    std::set<std::string> allowed;
+    auto caret = semver::Range::parse("^" + pin->second);
+    if (caret) {
+      for (std::uint32_t i = 0; i < node.size() && sub.chosen.empty(); ++i) {
+        if (!caret->versions().contains(node.versions[i])) continue;
+        sub.chosen = node.packument->versions[node.manifest_index[i]].version;  // ascending: the nearest
+        allowed.insert(sub.chosen);
+      }
+    }
+    pin_allowed_[name] = std::move(allowed);
+    pin_substitutes_[name] = sub;
+  }
   build_order(node);
   const std::uint32_t id = new_node(std::move(node));
   host_of_.emplace(name, id);
-  if (auto pin = root_.release_pins.find(name); pin != root_.release_pins.end()) {
+  if (pin != root_.release_pins.end()) {
     // The release pins the host-level copy whenever it is present.
     const Node& n = nodes_[id];
     std::vector<std::uint32_t> others;
     for (std::uint32_t i = 0; i < n.size(); ++i) {
-      if (n.packument->versions[n.manifest_index[i]].version != pin->second) others.push_back(i);
+      if (!pin_allows(name, n.packument->versions[n.manifest_index[i]].version)) others.push_back(i);
     }
     Incompat inc;
     inc.cause = CauseKind::kReleasePin;
     inc.pinned = pin->second;
+    inc.pin_unserved = pin_unserved;
     inc.terms.push_back(Term{0, IndexSet::single(0), false, {}});
     inc.terms.push_back(Term{id, IndexSet::from_sorted(others), false, {}});
     if (!others.empty()) add_incompat(std::move(inc));
   }
   return std::optional<std::uint32_t>(id);
+}
+
+bool Engine::pin_allows(const std::string& name, const std::string& version) const {
+  auto pin = root_.release_pins.find(name);
+  if (pin == root_.release_pins.end()) return true;
+  if (auto allowed = pin_allowed_.find(name); allowed != pin_allowed_.end()) return allowed->second.contains(version);
+  return pin->second == version;
 }
 
 std::optional<IndexSet> Engine::matching(std::uint32_t target, const std::string& range) {

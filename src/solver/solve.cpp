@@ -9,6 +9,7 @@
 #include "callboard/solver.hpp"
 #include "registry/plugins_detail.hpp"
 #include "solver/engine.hpp"
+#include "solver/plan_detail.hpp"
 
 namespace callboard::solver {
 
@@ -17,6 +18,17 @@ std::string_view to_string(ChangeKind kind) noexcept {
     case ChangeKind::kAdd: return "add";
     case ChangeKind::kUpgrade: return "upgrade";
     case ChangeKind::kRemove: return "remove";
+  }
+  return "add";
+}
+
+std::string_view to_string(PlanAction action) noexcept {
+  switch (action) {
+    case PlanAction::kAdd: return "add";
+    case PlanAction::kUpgrade: return "upgrade";
+    case PlanAction::kDowngrade: return "downgrade";
+    case PlanAction::kKeep: return "keep";
+    case PlanAction::kRemove: return "remove";
   }
   return "add";
 }
@@ -38,6 +50,7 @@ using detail::EdgeKind;
 using detail::Engine;
 using detail::Node;
 using detail::NodeKind;
+using detail::manifest_file;
 
 struct AppDependency {
   std::string workspace;  // "." or "packages/backend"
@@ -60,8 +73,28 @@ std::vector<AppDependency> app_dependencies(const AppProfile& app) {
   return out;
 }
 
-std::string manifest_file(const std::string& workspace) {
-  return workspace == "." || workspace.empty() ? "package.json" : workspace + "/package.json";
+/// The lockfile's host-level copy of each name: the entry marked host-level,
+/// else (a lockfile that does not say where copies sit) the highest version.
+std::map<std::string, std::string, std::less<>> locked_host_versions(const AppProfile& app) {
+  std::map<std::string, std::string, std::less<>> out;
+  std::set<std::string, std::less<>> marked;
+  for (const LockedPackage& l : app.locked) {
+    if (l.host_level) {
+      out[l.name] = l.version;
+      marked.insert(l.name);
+    }
+  }
+  for (const LockedPackage& l : app.locked) {
+    if (marked.contains(l.name)) continue;
+    auto it = out.find(l.name);
+    if (it == out.end()) {
+      out.emplace(l.name, l.version);
+    } else if (auto a = semver::Version::parse(it->second), b = semver::Version::parse(l.version);
+               a && b && *a < *b) {
+      it->second = l.version;
+    }
+  }
+  return out;
 }
 
 struct Prepared {
@@ -77,15 +110,7 @@ Result<Prepared> prepare(const SolveRequest& request, const Release* release, bo
     p.root.release = release->version;
     for (const auto& [name, version] : release->packages) p.root.release_pins.emplace(name, version);
   }
-  for (const LockedPackage& l : request.app.locked) {
-    auto it = p.root.locked.find(l.name);
-    if (it == p.root.locked.end()) {
-      p.root.locked.emplace(l.name, l.version);
-    } else if (auto a = semver::Version::parse(it->second), b = semver::Version::parse(l.version);
-               a && b && *a < *b) {
-      it->second = l.version;
-    }
-  }
+  p.root.locked = locked_host_versions(request.app);
   for (const AppDependency& d : app_dependencies(request.app)) {
     if (changed.contains(d.name)) continue;
     auto spec = semver::parse_specifier(d.spec);
@@ -168,38 +193,50 @@ std::string requirement_text(const Engine& e, std::uint32_t from, std::uint32_t 
   return n.name + " " + e.version_text(from, from_version) + " " + kind + " " + edge.range;
 }
 
-std::string pick_workspace(const SolveRequest& request, const PackageChange& change, const Manifest* manifest) {
-  if (!change.workspace.empty()) return change.workspace;
-  if (request.app.packages.empty()) return ".";
-  const PackageRole role = manifest ? detect_role(*manifest) : PackageRole::kUnknown;
-  PackageRole want = PackageRole::kUnknown;
-  switch (role) {
-    case PackageRole::kBackendPlugin:
-    case PackageRole::kBackendPluginModule:
-    case PackageRole::kNodeLibrary:
-      want = PackageRole::kBackend;
-      break;
-    case PackageRole::kFrontendPlugin:
-    case PackageRole::kFrontendPluginModule:
-    case PackageRole::kWebLibrary:
-      want = PackageRole::kFrontend;
-      break;
-    default:
-      break;
+/// The lockfile's view of one planned copy: what it had at that place.
+struct LockView {
+  /// name -> host-level version.
+  std::map<std::string, std::string, std::less<>> host;
+  /// (name, version) of every locked copy.
+  std::set<std::pair<std::string, std::string>> any;
+  bool present = false;
+};
+
+LockView lock_view(const AppProfile& app) {
+  LockView v;
+  v.present = app.lockfile != LockfileKind::kNone;
+  v.host = locked_host_versions(app);
+  for (const LockedPackage& l : app.locked) v.any.emplace(l.name, l.version);
+  return v;
+}
+
+void set_action(PlannedPackage& p, const LockView& lock) {
+  if (p.host_level) {
+    if (auto it = lock.host.find(p.name); it != lock.host.end()) p.previous = it->second;
+  } else if (lock.any.contains({p.name, p.version})) {
+    p.previous = p.version;
   }
-  if (want != PackageRole::kUnknown) {
-    for (const WorkspacePackage& wp : request.app.packages) {
-      if (detect_role(wp.manifest) == want) return wp.path;
-    }
+  if (!p.previous) {
+    p.action = PlanAction::kAdd;
+    return;
   }
-  return request.app.packages.front().path.empty() ? "." : request.app.packages.front().path;
+  const auto a = semver::Version::parse(*p.previous);
+  const auto b = semver::Version::parse(p.version);
+  if (*p.previous == p.version) {
+    p.action = PlanAction::kKeep;
+  } else if (a && b && *a < *b) {
+    p.action = PlanAction::kUpgrade;
+  } else {
+    p.action = PlanAction::kDowngrade;
+  }
 }
 
 InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::RootSpec& root,
-                       const std::string& previous_release) {
+                       const std::string& previous_release, const std::set<std::string>& baseline_host) {
   InstallPlan plan;
   plan.release = root.release;
   plan.previous_release = previous_release;
+  plan.package_manager = request.app.package_manager;
   const auto& nodes = e.nodes();
 
   // Chosen versions, by name: host-level first.
@@ -228,7 +265,7 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     for (const std::string& text : versions) {
       const auto v = semver::Version::parse(text);
       if (!v) continue;
-      if (auto pin = root.release_pins.find(name); pin != root.release_pins.end() && pin->second != text) continue;
+      if (!e.pin_allows(name, text)) continue;
       bool fits = true;
       for (const std::string& r : host_only_ranges[name]) {
         auto range = semver::Range::parse(r);
@@ -243,8 +280,16 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   }
 
   // Requirements met by each (name, version, host-level?).
-  std::map<std::tuple<std::string, std::string, bool>, std::vector<std::string>> required_by;
-  std::map<std::tuple<std::string, std::string, bool>, std::vector<std::string>> ranges_of;
+  using Key = std::tuple<std::string, std::string, bool>;
+  std::map<Key, std::vector<std::string>> required_by;
+  std::map<Key, std::vector<detail::Requirement>> requirements;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, bool> parent_host_level;
+  auto is_host_copy = [&](std::uint32_t node, std::uint32_t v) {
+    const Node& n = nodes[node];
+    if (n.kind == NodeKind::kHost) return true;
+    auto hv = host_version.find(n.name);
+    return hv != host_version.end() && hv->second == e.version_text(node, v);
+  };
   for (std::uint32_t i = 0; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
     if (n.decided < 0) continue;
@@ -267,9 +312,18 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
         if (it == host_version.end()) continue;  // absent optional peer, external
         version = it->second;
       }
-      const auto key = std::tuple{edge.name, version, host_level};
+      const auto key = Key{edge.name, version, host_level};
       required_by[key].push_back(requirement_text(e, i, v, edge, request.root_name));
-      ranges_of[key].push_back(edge.range);
+      detail::Requirement r;
+      if (n.kind != NodeKind::kRoot) {
+        r.parent = n.name;
+        r.parent_version = e.version_text(i, v);
+        r.parent_host_level = is_host_copy(i, v);
+      }
+      r.kind = edge.kind;
+      r.range = edge.range;
+      r.workspace = edge.origin;
+      requirements[key].push_back(std::move(r));
     }
   }
 
@@ -277,6 +331,8 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   for (const Node& n : nodes) {
     if (n.kind != NodeKind::kRoot && n.packument) packuments[n.name] = n.packument;
   }
+  const LockView lock = lock_view(request.app);
+  std::vector<detail::PlanCopy> copies;
   for (auto& [key, requirers] : required_by) {
     const auto& [name, version, host_level] = key;
     PlannedPackage p;
@@ -286,24 +342,30 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     std::sort(requirers.begin(), requirers.end());
     requirers.erase(std::unique(requirers.begin(), requirers.end()), requirers.end());
     p.required_by = requirers;
-    if (auto it = root.locked.find(name); it != root.locked.end()) p.previous = it->second;
+    set_action(p, lock);
+    std::vector<std::string> ranges;
+    for (const detail::Requirement& r : requirements[key]) ranges.push_back(r.range);
     // Why this version.
     const auto pin = root.release_pins.find(name);
-    if (host_level && pin != root.release_pins.end() && pin->second == version) {
+    const auto& pk = packuments[name];
+    if (!pk) continue;
+    if (host_level && pin != root.release_pins.end() && e.pin_allows(name, version)) {
       p.reason = "pinned by Backstage " + root.release;
-    } else if (!p.previous.empty() && p.previous == version && !root.requested.contains(name)) {
+      if (pin->second != version) {
+        p.reason += " to " + pin->second + ", which your registry does not serve; the nearest served version in ^" +
+                    pin->second;
+      }
+    } else if (p.previous && *p.previous == version && !root.requested.contains(name)) {
       p.reason = "already installed";
     } else {
       // Is there a newer version every requirement on this copy accepts?
       std::string newer;
-      const auto& pk = packuments[name];
-      if (!pk) continue;
       const auto chosen = semver::Version::parse(version);
       for (auto it = pk->versions.rbegin(); it != pk->versions.rend(); ++it) {
         auto v = semver::Version::parse(it->version);
         if (!v || !chosen || !(*chosen < *v)) break;
         bool all = true;
-        for (const std::string& r : ranges_of[key]) {
+        for (const std::string& r : ranges) {
           auto range = semver::Range::parse(r);
           if (!range || !range->versions().contains(*v)) {
             all = false;
@@ -327,15 +389,48 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
                                              : "; nested copy (the host-level copy is " + hv->second + ")";
       }
     }
+    copies.push_back(detail::PlanCopy{name, version, host_level, requirements[key]});
     plan.packages.push_back(std::move(p));
   }
+
+  // Host-level copies the lockfile has that the change drops: requested
+  // removals, and what only they needed (host-level names of the app as it
+  // is, `baseline_host`, that the plan no longer has).
+  {
+    std::set<std::string> planned_host;
+    for (const PlannedPackage& p : plan.packages) {
+      if (p.host_level) planned_host.insert(p.name);
+    }
+    std::set<std::string> gone;
+    for (const PackageChange& c : request.changes) {
+      if (c.kind == ChangeKind::kRemove) gone.insert(c.name);
+    }
+    for (const std::string& name : baseline_host) gone.insert(name);
+    for (const std::string& name : gone) {
+      auto locked = lock.host.find(name);
+      if (planned_host.contains(name) || locked == lock.host.end()) continue;
+      PlannedPackage p;
+      p.name = name;
+      p.previous = locked->second;
+      p.action = PlanAction::kRemove;
+      p.reason = root.requested.contains(name) || std::any_of(request.changes.begin(), request.changes.end(),
+                                                              [&](const PackageChange& c) { return c.name == name; })
+                     ? "removal requested"
+                     : "no longer required";
+      plan.packages.push_back(std::move(p));
+    }
+  }
+
   std::sort(plan.packages.begin(), plan.packages.end(), [](const PlannedPackage& a, const PlannedPackage& b) {
     if (a.name != b.name) return a.name < b.name;
     if (a.host_level != b.host_level) return a.host_level;
+    if (a.version.empty() || b.version.empty()) return a.version.empty() < b.version.empty();
     return *semver::Version::parse(a.version) < *semver::Version::parse(b.version);
   });
   std::map<std::string, std::set<std::string>> versions_by_name;
-  for (const PlannedPackage& p : plan.packages) versions_by_name[p.name].insert(p.version);
+  for (const PlannedPackage& p : plan.packages) {
+    if (p.action != PlanAction::kRemove) versions_by_name[p.name].insert(p.version);
+  }
   for (auto& [name, versions] : versions_by_name) {
     if (versions.size() < 2) continue;
     DuplicateCopies d;
@@ -347,58 +442,11 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     plan.duplicates.push_back(std::move(d));
   }
 
-  // Edits to the app's package.json files.
-  auto listing = [&](const std::string& name) {
-    std::vector<std::pair<std::string, std::string>> out;  // workspace, spec
-    for (const WorkspacePackage& wp : request.app.packages) {
-      if (auto it = wp.manifest.dependencies.find(name); it != wp.manifest.dependencies.end()) {
-        out.emplace_back(wp.path.empty() ? "." : wp.path, it->second);
-      }
-    }
-    return out;
-  };
-  auto satisfies = [](const std::string& spec, const std::string& version) {
-    auto r = semver::Range::parse(spec);
-    auto v = semver::Version::parse(version);
-    return r && v && r->versions().contains(*v);
-  };
-  for (const PackageChange& c : request.changes) {
-    const auto current = listing(c.name);
-    if (c.kind == ChangeKind::kRemove) {
-      for (const auto& [ws, spec] : current) plan.edits.push_back({manifest_file(ws), "dependencies", c.name, spec, ""});
-      continue;
-    }
-    auto hv = host_version.find(c.name);
-    if (hv == host_version.end()) continue;  // external
-    const std::string wanted = c.kind == ChangeKind::kAdd && !c.range.empty() ? c.range : "^" + hv->second;
-    const Manifest* m = packuments[c.name] ? packuments[c.name]->find(hv->second) : nullptr;
-    const std::string target = pick_workspace(request, c, m);
-    bool target_listed = false;
-    for (const auto& [ws, spec] : current) {
-      if (ws == target) target_listed = true;
-      if (spec != wanted && (ws == target || !satisfies(spec, hv->second))) {
-        plan.edits.push_back({manifest_file(ws), "dependencies", c.name, spec, wanted});
-      }
-    }
-    if (!target_listed && c.kind == ChangeKind::kAdd) {
-      plan.edits.push_back({manifest_file(target), "dependencies", c.name, "", wanted});
-    }
-  }
-  if (root.release != previous_release && !root.release.empty()) {
-    plan.edits.push_back({"backstage.json", "version", "backstage", previous_release, root.release});
-    for (const AppDependency& d : app_dependencies(request.app)) {
-      auto pin = root.release_pins.find(d.name);
-      if (pin == root.release_pins.end()) continue;
-      if (satisfies(d.spec, pin->second) || d.spec.starts_with("backstage:")) continue;
-      plan.edits.push_back({manifest_file(d.workspace), "dependencies", d.name, d.spec, "^" + pin->second});
-    }
-  }
-  std::sort(plan.edits.begin(), plan.edits.end(), [](const ManifestEdit& a, const ManifestEdit& b) {
-    return std::tie(a.file, a.name, a.field) < std::tie(b.file, b.name, b.field);
-  });
+  plan.edits = detail::plan_edits(detail::EditInputs{request, root, packuments, copies, host_version, previous_release});
   plan.external.assign(e.external().begin(), e.external().end());
-  for (const PlannedPackage& p : plan.packages) {
-    if (e.unindexed().contains(p.name + "@" + p.version)) plan.unindexed.push_back(p.name + "@" + p.version);
+  for (const auto& [name, sub] : e.pin_substitutes()) {
+    if (!host_version.contains(name)) continue;
+    plan.pin_substitutes.push_back(sub);
   }
   std::set<std::string> skipped(e.skipped().begin(), e.skipped().end());
   for (std::uint32_t i = 1; i < nodes.size(); ++i) {
@@ -408,6 +456,39 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   plan.skipped.assign(skipped.begin(), skipped.end());
   plan.stats = e.stats();
   return plan;
+}
+
+void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::RootSpec& root) {
+  auto add = [&](std::string id, std::string severity, std::string package, std::string message) {
+    plan.findings.push_back(PlanFinding{std::move(id), std::move(severity), std::move(package), std::move(message)});
+  };
+  for (const PinSubstitute& sub : plan.pin_substitutes) {
+    add("release-pin-not-served", "warning", sub.name,
+        "Backstage " + root.release + " pins " + sub.name + " " + sub.pinned +
+            ", which your registry does not serve; the plan uses " + sub.chosen +
+            ", the nearest served version in ^" + sub.pinned);
+  }
+  if (request.app.lockfile != LockfileKind::kNone && !request.app.backstage_version.empty() &&
+      request.release && request.release->version == request.app.backstage_version) {
+    for (const auto& [name, version] : locked_host_versions(request.app)) {
+      const std::string* pin = request.release->find(name);
+      if (!pin || *pin == version) continue;
+      add("lockfile-disagrees-with-release", "warning", name,
+          "the lockfile has " + name + " " + version + " at the top of node_modules, but backstage.json says " +
+              request.app.backstage_version + ", which pins " + *pin);
+    }
+  }
+  if (request.app.lockfile == LockfileKind::kNone && !request.app.packages.empty()) {
+    std::size_t held = 0;
+    for (const ManifestEdit& e : plan.edits) held += e.path.size() > 1 && e.path[0] != "dependencies" ? 1 : 0;
+    add("no-lockfile", "info", "",
+        "the app has no lockfile, so " + std::string(to_string(request.app.package_manager)) +
+            " resolves every range afresh; the edits hold the planned versions (" + std::to_string(held) +
+            " override" + (held == 1 ? "" : "s") + ")");
+  }
+  std::sort(plan.findings.begin(), plan.findings.end(), [](const PlanFinding& a, const PlanFinding& b) {
+    return std::tie(a.id, a.package, a.message) < std::tie(b.id, b.package, b.message);
+  });
 }
 
 }  // namespace
@@ -454,6 +535,31 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
     for (const auto& [v, r] : sorted) candidates.push_back(r);
   }
   if (candidates.empty()) candidates.push_back(request.release ? &*request.release : nullptr);
+
+  // The app as it is (same release, no change): what the lockfile's
+  // host-level copies are there for, so the plan can say which ones the
+  // change leaves behind. Only with a lockfile and a change.
+  std::set<std::string> baseline_host;
+  if (request.app.lockfile != LockfileKind::kNone && !request.changes.empty()) {
+    SolveRequest as_is;
+    as_is.app = request.app;
+    as_is.options = request.options;
+    as_is.root_name = request.root_name;
+    if (request.release && request.release->version == previous_release) {
+      as_is.release = request.release;
+    } else {
+      for (const Release& r : request.releases) {
+        if (r.version == previous_release) as_is.release = r;
+      }
+    }
+    auto base = solve(as_is, {}, stop);
+    if (!base && base.error().code == ErrorCode::kCancelled) return std::move(base).error();
+    if (base && base->plan) {
+      for (const PlannedPackage& p : base->plan->packages) {
+        if (p.host_level && p.action != PlanAction::kRemove) baseline_host.insert(p.name);
+      }
+    }
+  }
 
   SolveOutcome outcome;
   SolveStats total;
@@ -503,7 +609,8 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
     total.packages_loaded += s.packages_loaded;
     total.releases_tried = tried.size();
     if (ran->solved) {
-      InstallPlan plan = build_plan(engine, request, spec, previous_release);
+      InstallPlan plan = build_plan(engine, request, spec, previous_release, baseline_host);
+      add_findings(plan, request, spec);
       for (const std::string& sk : prepared->skipped) plan.skipped.push_back(sk);
       std::sort(plan.skipped.begin(), plan.skipped.end());
       plan.skipped.erase(std::unique(plan.skipped.begin(), plan.skipped.end()), plan.skipped.end());

@@ -13,11 +13,14 @@
 //    "changes": [{"kind": "add"|"upgrade"|"remove", "name", "range"}],
 //    "rootName": "root",
 //    "expect": {"ok": true, "versions": {name: version}, "nested": {name: [versions]},
-//               "duplicates": {name: [versions]}, "edits": [[file, name, from, to]], "release": "1.x"}
+//               "duplicates": {name: [versions]}, "edits": [[file, "dependencies > name", from, to]],
+//               "release": "1.x", "pinSubstitutes": [[name, pinned, chosen]], "findings": [id, ...]}
 //            | {"ok": false, "explanation": "..."}}
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "solver_test_support.hpp"
@@ -91,9 +94,17 @@ void run_case(const std::filesystem::path& path) {
       request.app.packages.push_back(
           {std::string(wp.at("path").as_string()), manifest_from(wp.at("manifest").as_object())});
     }
+    if (app.contains("packageManager")) {
+      const std::string pm(app.at("packageManager").as_string());
+      for (PackageManager m : {PackageManager::kNpm, PackageManager::kYarnClassic, PackageManager::kYarnBerry,
+                               PackageManager::kPnpm}) {
+        if (to_string(m) == pm) request.app.package_manager = m;
+      }
+    }
     if (app.contains("locked")) {
       for (const auto& [k, v] : app.at("locked").as_object()) {
-        request.app.locked.push_back({std::string(k), std::string(v.as_string()), ""});
+        request.app.locked.push_back({std::string(k), std::string(v.as_string()), "", "node_modules/" + std::string(k), true, {}});
+        request.app.lockfile = LockfileKind::kNpm;
       }
     }
   }
@@ -109,6 +120,10 @@ void run_case(const std::filesystem::path& path) {
 
   auto outcome = solve(request, source);
   REQUIRE(outcome.ok());
+  if (const char* dump = std::getenv("CALLBOARD_GOLDEN_DUMP"); dump != nullptr && *dump != '\0') {
+    // For reviewing a changed expectation: the whole outcome, one file per case.
+    std::ofstream(std::filesystem::path(dump) / path.filename()) << to_json(*outcome) << '\n';
+  }
   const json::object& expect = c.at("expect").as_object();
   INFO(to_json(*outcome));
   if (!expect.at("ok").as_bool()) {
@@ -138,7 +153,11 @@ void run_case(const std::filesystem::path& path) {
   }
   if (expect.contains("edits")) {
     std::vector<std::vector<std::string>> got, want;
-    for (const ManifestEdit& e : plan.edits) got.push_back({e.file, e.name, e.from, e.to});
+    for (const ManifestEdit& e : plan.edits) {
+      std::string path;
+      for (const std::string& part : e.path) path += (path.empty() ? "" : " > ") + part;
+      got.push_back({e.file, path, e.from.value_or(""), e.to.value_or("")});
+    }
     for (const auto& e : expect.at("edits").as_array()) want.push_back(string_list(e));
     CHECK(got == want);
   }
@@ -148,6 +167,29 @@ void run_case(const std::filesystem::path& path) {
     for (const auto& m : expect.at("releaseMoves").as_array()) want.push_back(string_list(m));
     CHECK(got == want);
   }
+  if (expect.contains("pinSubstitutes")) {
+    std::vector<std::vector<std::string>> got, want;
+    for (const PinSubstitute& sub : plan.pin_substitutes) got.push_back({sub.name, sub.pinned, sub.chosen});
+    for (const auto& m : expect.at("pinSubstitutes").as_array()) want.push_back(string_list(m));
+    CHECK(got == want);
+  }
+  if (expect.contains("findings")) {
+    std::vector<std::string> got;
+    for (const PlanFinding& f : plan.findings) got.push_back(f.id + (f.package.empty() ? "" : " " + f.package));
+    CHECK(got == string_list(expect.at("findings")));
+  }
+  if (expect.contains("actions")) {
+    std::map<std::string, std::string> got, want;
+    for (const PlannedPackage& p : plan.packages) {
+      got[p.name + (p.host_level ? "" : "@" + p.version)] = std::string(to_string(p.action));
+    }
+    for (const auto& [k, v] : expect.at("actions").as_object()) want[std::string(k)] = std::string(v.as_string());
+    CHECK(got == want);
+  }
+  // Round trip through the JSON document `callboard check` reads back.
+  auto back = parse_outcome_json(to_json(*outcome));
+  REQUIRE(back.ok());
+  CHECK(*back->plan == plan);
   if (expect.contains("release")) CHECK(plan.release == std::string(expect.at("release").as_string()));
 }
 

@@ -102,7 +102,8 @@ TEST_CASE("version preferences: stable, not deprecated, installed, requested new
   SECTION("an installed package keeps its locked version; a requested one goes newest") {
     SolveRequest request;
     request.app.packages.push_back(workspace(".", R"({"name":"app","dependencies":{"x":"^1.0.0"}})"));
-    request.app.locked.push_back({"x", "1.0.0", ""});
+    request.app.locked.push_back({"x", "1.0.0", "", "node_modules/x", true, {}});
+    request.app.lockfile = LockfileKind::kNpm;
     request.changes.push_back({ChangeKind::kAdd, "y", "", {}});
     MemoryPackageSource s2;
     fill(s2, R"({"x": {"1.0.0": {}, "1.1.0": {}}, "y": {"1.0.0": {"dependencies": {"x": "^1.0.0"}}}})");
@@ -118,7 +119,7 @@ TEST_CASE("version preferences: stable, not deprecated, installed, requested new
     REQUIRE(up.ok());
     CHECK(host_versions(*up->plan).at("x") == "1.1.0");
     REQUIRE(up->plan->edits.size() == 1);
-    CHECK(up->plan->edits[0] == ManifestEdit{"package.json", "dependencies", "x", "^1.0.0", "^1.1.0"});
+    CHECK(up->plan->edits[0] == ManifestEdit{"package.json", {"dependencies", "x"}, "x", "^1.0.0", "^1.1.0", "upgrade requested"});
   }
 }
 
@@ -232,9 +233,20 @@ TEST_CASE("app pins, release pins, edits by role, remove", "[solver]") {
   REQUIRE(out->plan);
   CHECK(host_versions(*out->plan) ==
         std::map<std::string, std::string>{{"@backstage/backend-plugin-api", "1.0.0"}, {"plugin-b", "1.0.0"}});
+  // No lockfile: npm would float the release package to 1.1.0 (^1.0.0 for
+  // the app and plugin-b), so both are held at the pinned 1.0.0.
   CHECK(out->plan->edits == std::vector<ManifestEdit>{
-                                {"packages/app/package.json", "dependencies", "plugin-f", "^1.0.0", ""},
-                                {"packages/backend/package.json", "dependencies", "plugin-b", "", "^1.0.0"}});
+                                {"package.json", {"overrides", "@backstage/backend-plugin-api"},
+                                 "@backstage/backend-plugin-api", std::nullopt, "1.0.0",
+                                 "holds 1.0.0: npm would install 1.1.0 for ^1.0.0 (required by plugin-b 1.0.0)"},
+                                {"packages/app/package.json", {"dependencies", "plugin-f"}, "plugin-f", "^1.0.0",
+                                 std::nullopt, "removal requested"},
+                                {"packages/backend/package.json",
+                                 {"dependencies", "@backstage/backend-plugin-api"},
+                                 "@backstage/backend-plugin-api", "^1.0.0", "1.0.0",
+                                 "holds 1.0.0: npm would install 1.1.0 for ^1.0.0"},
+                                {"packages/backend/package.json", {"dependencies", "plugin-b"}, "plugin-b",
+                                 std::nullopt, "^1.0.0", "add requested"}});
   for (const auto& p : out->plan->packages) {
     if (p.name == "@backstage/backend-plugin-api") {
       CHECK(p.reason == "pinned by Backstage 1.30.0");

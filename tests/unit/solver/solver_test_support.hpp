@@ -244,3 +244,16 @@ class SatOracle {
 };
 
 }  // namespace callboard::solver::test
+
+namespace Catch {
+/// Edits print as `file: path from -> to (reason)` in failed checks.
+template <>
+struct StringMaker<callboard::solver::ManifestEdit> {
+  static std::string convert(const callboard::solver::ManifestEdit& e) {
+    std::string path;
+    for (const std::string& part : e.path) path += (path.empty() ? "" : " > ") + part;
+    return e.file + ": " + path + " " + e.from.value_or("(none)") + " -> " + e.to.value_or("(none)") + " (" +
+           e.reason + ")";
+  }
+};
+}  // namespace Catch
