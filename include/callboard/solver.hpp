@@ -384,6 +384,48 @@ CALLBOARD_EXPORT Result<SolveOutcome> solve(const SolveRequest& request, Package
                                             const std::function<void(const SolveProgress&)>& progress = {},
                                             std::stop_token stop = {});
 
+// ---------------------------------------------------------------------------
+// After the install: does the lockfile hold the plan?
+
+/// One way an installed tree differs from its plan.
+struct CheckProblem {
+  /// "missing" (a planned copy the lockfile lacks), "wrong-version" (the
+  /// host-level copy is at another version), "duplicate-singleton" (a
+  /// singleton in more than one version), "not-removed" (a package the plan
+  /// removes is still at the top of node_modules), "no-lockfile".
+  std::string id;
+  std::string package;
+  /// The planned version (empty for duplicate-singleton and not-removed).
+  std::string expected;
+  /// What the lockfile has, comma-separated ("" when nothing).
+  std::string found;
+  std::string message;
+  friend bool operator==(const CheckProblem&, const CheckProblem&) = default;
+};
+
+struct InstallCheck {
+  /// No problems: every planned copy is installed at its version and no
+  /// singleton is duplicated.
+  bool matches = false;
+  /// Planned copies looked up.
+  std::size_t checked = 0;
+  /// Sorted by package, then id.
+  std::vector<CheckProblem> problems;
+  friend bool operator==(const InstallCheck&, const InstallCheck&) = default;
+};
+
+/// Compares the app's lockfile (after an install) with `plan`. Host-level
+/// copies are compared with the lockfile's host-level copy (npm lockfiles
+/// say where each copy sits; for yarn and pnpm, load_app_profile's
+/// host-level mark); nested copies must be present somewhere in the tree.
+/// `singletons` as SolveOptions::singletons (a trailing '*' is a prefix).
+/// Deterministic; no I/O.
+CALLBOARD_EXPORT InstallCheck check_install(const InstallPlan& plan, const AppProfile& installed,
+                                            const std::vector<std::string>& singletons = default_singletons());
+
+/// {"matches":bool,"checked":n,"problems":[{"id","package","expected"|null,"found"|null,"message"}]}
+CALLBOARD_EXPORT std::string to_json(const InstallCheck& check);
+
 /// The outcome as JSON (the CLI's `solve --json` document):
 ///   {"ok":true,"plan":{"release","previousRelease","packages":[{"name","version"|null,
 ///    "previous"|null,"hostLevel","action","reason","requiredBy":[...]}],

@@ -73,6 +73,8 @@ int run_releases(Context& ctx, std::span<const std::string> args);
 void print_releases_help(std::ostream& out);
 int run_solve(Context& ctx, std::span<const std::string> args);
 void print_solve_help(std::ostream& out);
+int run_check(Context& ctx, std::span<const std::string> args);
+void print_check_help(std::ostream& out);
 int run_scan(Context& ctx, std::span<const std::string> args);
 void print_scan_help(std::ostream& out);
 int run_matrix(Context& ctx, std::span<const std::string> args);

@@ -35,6 +35,8 @@ constexpr std::array kCommands = {
     Command{"releases", "list or import Backstage release manifests", &run_releases, &print_releases_help},
     Command{"solve", "versions to install for adding, upgrading or removing plugins, or why none fit",
             &run_solve, &print_solve_help},
+    Command{"check", "after an install: does the lockfile hold the plan solve --apply wrote?", &run_check,
+            &print_check_help},
     Command{"scan", "does a plugin version work on a Backstage release (or an app); upgrade blockers",
             &run_scan, &print_scan_help},
     Command{"matrix", "every version of a plugin x every Backstage release -> compatibility tier", &run_matrix,
