@@ -44,20 +44,16 @@ struct Case {
   std::map<std::string, std::string> expected;
 };
 
-/// Publishes the versions the registry does not have yet (a re-run of the
-/// test, or another case sharing a package, finds them there).
-void publish_missing(const LocalRegistry& reg, const std::vector<Package>& packages) {
+/// The packages as manifests for publish_missing.
+std::vector<boost::json::object> manifests(const std::vector<Package>& packages) {
+  std::vector<boost::json::object> out;
   for (const Package& p : packages) {
-    auto [status, body] = run_command({"curl", "-s", reg.proxy + p.name});
-    if (status == 0 && body.find("\"" + p.version + "\"") != std::string::npos &&
-        body.find("\"versions\"") != std::string::npos) {
-      continue;
-    }
     boost::json::object manifest{{"name", p.name}, {"version", p.version}};
     if (!p.dependencies.empty()) manifest["dependencies"] = p.dependencies;
     if (!p.peer_dependencies.empty()) manifest["peerDependencies"] = p.peer_dependencies;
-    reg.publish(manifest);
+    out.push_back(std::move(manifest));
   }
+  return out;
 }
 
 std::string write_app(const TempDir& tmp, const boost::json::object& dependencies) {
@@ -72,7 +68,7 @@ std::string write_app(const TempDir& tmp, const boost::json::object& dependencie
 void run_case(const Case& c) {
   const auto& reg = LocalRegistry::get();
   reg.clear();
-  publish_missing(reg, c.packages);
+  callboard::test::publish_missing(reg, manifests(c.packages));
   TempDir tmp;
   const std::string app = write_app(tmp, c.app_dependencies);
   // npm with nothing from the user's configuration: its own cache, no

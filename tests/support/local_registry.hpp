@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -69,6 +70,22 @@ struct LocalRegistry {
     return entry != nullptr ? entry->as_object().at("requests").as_int64() : 0;
   }
 };
+
+/// Publishes each manifest ({"name", "version", ...}) the registry does not
+/// have yet (a re-run of a test, or another case sharing a package, finds it
+/// there).
+inline void publish_missing(const LocalRegistry& reg, const std::vector<boost::json::object>& manifests) {
+  for (const boost::json::object& m : manifests) {
+    const std::string name(m.at("name").as_string());
+    const std::string version(m.at("version").as_string());
+    auto [status, body] = run_command({"curl", "-s", reg.proxy + name});
+    if (status == 0 && body.find("\"" + version + "\"") != std::string::npos &&
+        body.find("\"versions\"") != std::string::npos) {
+      continue;
+    }
+    reg.publish(m);
+  }
+}
 
 /// An npm configuration naming the fixture's proxy, with its token if asked.
 inline NpmConfig npm_for(const LocalRegistry& r, bool with_token = false) {

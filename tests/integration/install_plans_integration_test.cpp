@@ -1,0 +1,313 @@
+// Install plans that hold: what `callboard solve --apply` plans is what npm,
+// yarn (classic and berry) and pnpm then install. Each case publishes a small
+// world on the local registry fixture (tests/registry/), writes an app,
+// indexes the world, solves and applies a change, runs the package manager's
+// install (tests/support/package_managers.hpp), and then requires both
+// `callboard check` to report a match and the lockfile itself (read here
+// with plain JSON / text scanning, not with callboard's readers) to hold
+// every planned host-level version.
+//
+// The worlds reproduce the failure classes found on real apps: a range that
+// would float past a version the solver rejected (the app's own dependency,
+// and a transitive one), a release pin the registry does not serve, a
+// backend plugin that belongs in the backend workspace, and an app whose
+// lockfile already holds nested copies.
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "child_process.hpp"
+#include "local_registry.hpp"
+#include "package_managers.hpp"
+#include "test_files.hpp"
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using callboard::test::ChildProcess;
+using callboard::test::LocalRegistry;
+using callboard::test::Pm;
+using callboard::test::TempDir;
+
+namespace {
+
+struct World {
+  std::vector<json::object> packages;
+  /// Relative path -> package.json of the app (the root is "package.json").
+  std::map<std::string, json::object> files;
+  /// A release manifest to import and name in backstage.json ({} for none).
+  json::object release;
+  /// `solve` arguments after "add"/"upgrade"/"remove".
+  std::vector<std::string> change;
+  std::vector<std::string> singletons;
+  /// Host-level versions the install must have.
+  std::map<std::string, std::string> expected;
+  /// Install once before the change (the app then has a lockfile).
+  bool preinstall = false;
+  /// Edits that must be in the plan: "file: path..." -> value.
+  std::map<std::string, std::string> edits;
+};
+
+json::object pkg(std::string name, std::string version, json::object deps = {}, json::object peers = {},
+                 json::object extra = {}) {
+  json::object m{{"name", std::move(name)}, {"version", std::move(version)}};
+  if (!deps.empty()) m["dependencies"] = std::move(deps);
+  if (!peers.empty()) m["peerDependencies"] = std::move(peers);
+  for (auto& [k, v] : extra) m[k] = v;
+  return m;
+}
+
+std::string package_manager_field(Pm pm) {
+  switch (pm) {
+    case Pm::kNpm: return "";
+    case Pm::kYarnClassic: return "yarn@" + callboard::test::pm_version(pm);
+    case Pm::kYarnBerry: return "yarn@" + callboard::test::pm_version(pm);
+    case Pm::kPnpm: return "pnpm@" + callboard::test::pm_version(pm);
+  }
+  return "";
+}
+
+void write_json(const fs::path& file, const json::object& o) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file) << json::serialize(o) << '\n';
+}
+
+std::pair<int, std::string> run(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  ChildProcess child(argv, env, /*stderr_to_stdout=*/false);
+  std::string out = child.read_all();
+  return {child.wait(), std::move(out)};
+}
+
+/// The host-level version of `name` as the lockfile writes it, read without
+/// callboard: package-lock.json's "node_modules/<name>" entry; for yarn.lock
+/// and pnpm-lock.yaml every version listed for the name (a single one
+/// expected).
+std::vector<std::string> locked_versions(Pm pm, const fs::path& lockfile, const std::string& name) {
+  const std::string text = callboard::test::read_text(lockfile);
+  std::vector<std::string> out;
+  if (pm == Pm::kNpm) {
+    const auto doc = json::parse(text).as_object();
+    if (const auto* e = doc.at("packages").as_object().if_contains("node_modules/" + name)) {
+      out.emplace_back(e->at("version").as_string());
+    }
+    return out;
+  }
+  std::string quoted;
+  for (char c : name) quoted += std::string(std::strchr(".^$|()[]{}*+?\\/", c) ? "\\" : "") + c;
+  std::smatch m;
+  if (pm == Pm::kPnpm) {
+    // v9: "  name@1.2.3:" (packages/snapshots), possibly quoted, peers in parentheses.
+    const std::regex re("\\n  '?" + quoted + "@([0-9][^:'(]*)[:'(]");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+      out.push_back((*it)[1]);
+    }
+  } else {
+    // An entry whose key names the package, then its version line.
+    const std::regex re("\\n\"?" + quoted + "@[^\\n]*:\\n  (?:resolution: \"[^\"]*\"\\n  )?version:? \"?([0-9][^\"\\n]*)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+      out.push_back((*it)[1]);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void run_world(const World& w, Pm pm) {
+  if (!callboard::test::pm_command(pm)) {
+    WARN(std::string(callboard::test::pm_name(pm)) + " is not installed (npm ci at the root installs it)");
+    return;
+  }
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  callboard::test::publish_missing(reg, w.packages);
+  TempDir tmp;
+  const fs::path app = tmp.path / "app";
+  const fs::path scratch = tmp.path / "scratch";
+  for (auto [file, content] : w.files) {
+    if (file == "package.json" && !package_manager_field(pm).empty()) content["packageManager"] = package_manager_field(pm);
+    write_json(app / file, content);
+  }
+  if (pm == Pm::kPnpm && w.files.size() > 1) {
+    std::ofstream(app / "pnpm-workspace.yaml") << "packages:\n  - 'packages/*'\n";
+  }
+  std::ofstream(tmp.path / "npmrc") << "";
+  const std::vector<std::string> env = {
+      "NPM_CONFIG_REGISTRY=" + reg.proxy, "NPM_CONFIG_USERCONFIG=" + (tmp.path / "npmrc").string(),
+      "NPM_CONFIG_CACHE=" + (tmp.path / "npm-cache").string(), "NPM_CONFIG_UPDATE_NOTIFIER=false"};
+  const std::string db = "sqlite:" + (tmp.path / "c.db").string();
+  std::vector<std::string> index = {CALLBOARD_CLI_PATH, "index", "--no-seed", "--quiet", "--db", db};
+  std::set<std::string> names;
+  for (const json::object& p : w.packages) names.insert(std::string(p.at("name").as_string()));
+  for (const std::string& n : names) {
+    index.push_back("--package");
+    index.push_back(n);
+  }
+  {
+    auto [status, out] = run(index, env);
+    INFO(out);
+    REQUIRE(status == 0);
+  }
+  if (!w.release.empty()) {
+    const fs::path releases = tmp.path / "releases";
+    write_json(releases / (std::string(w.release.at("releaseVersion").as_string()) + ".json"), w.release);
+    auto [status, out] = run({CALLBOARD_CLI_PATH, "releases", "import", releases.string(), "--db", db}, env);
+    INFO(out);
+    REQUIRE(status == 0);
+    std::ofstream(app / "backstage.json") << "{\"version\":\"" << std::string(w.release.at("releaseVersion").as_string())
+                                          << "\"}\n";
+  }
+  if (w.preinstall) {
+    auto first = callboard::test::install_lockfile(pm, app, reg.proxy, scratch);
+    INFO(first.output);
+    REQUIRE(first.status == 0);
+  }
+
+  std::vector<std::string> solve = {CALLBOARD_CLI_PATH, "solve", "--db", db, "--app", app.string()};
+  solve.insert(solve.end(), w.change.begin(), w.change.end());
+  for (const std::string& s : w.singletons) {
+    solve.push_back("--singleton");
+    solve.push_back(s);
+  }
+  solve.push_back("--apply");
+  solve.push_back("--json");
+  auto [solve_status, plan_text] = run(solve, env);
+  INFO("callboard solve --apply said:\n" << plan_text);
+  REQUIRE(solve_status == 0);
+  const auto plan = json::parse(plan_text).as_object().at("plan").as_object();
+  CHECK(plan.at("packageManager").as_string() == callboard::test::pm_name(pm));
+  for (const auto& [where, value] : w.edits) {
+    bool found = false;
+    for (const auto& e : plan.at("edits").as_array()) {
+      std::string key = std::string(e.at("file").as_string()) + ":";
+      for (const auto& part : e.at("path").as_array()) key += " " + std::string(part.as_string());
+      found = found || (key == where && e.at("to").is_string() && e.at("to").as_string() == value);
+    }
+    CHECK_MESSAGE(found, "edit " << where << " = " << value);
+  }
+
+  auto install = callboard::test::install_lockfile(pm, app, reg.proxy, scratch);
+  INFO(callboard::test::pm_name(pm) << " said:\n" << install.output);
+  REQUIRE(install.status == 0);
+
+  auto [check_status, check_text] = run({CALLBOARD_CLI_PATH, "check", "--app", app.string(), "--json"}, env);
+  INFO("callboard check said:\n" << check_text);
+  CHECK(check_status == 0);
+  CHECK(json::parse(check_text).as_object().at("matches").as_bool());
+
+  for (const auto& [name, version] : w.expected) {
+    INFO(name);
+    CHECK(locked_versions(pm, install.lockfile, name) == std::vector<std::string>{version});
+  }
+}
+
+json::object app_root(json::object deps) {
+  return json::object{{"name", "hold-app"}, {"version", "1.0.0"}, {"private", true}, {"dependencies", std::move(deps)}};
+}
+
+World float_past_rejected() {
+  // The app holds hold-api 1.0.0; hold-p1 1.1.0 needs hold-api ^1.1.0, so
+  // the plan takes hold-p1 1.0.0. "^1.0.0" would let every manager install 1.1.0.
+  World w;
+  w.packages = {pkg("hold-api", "1.0.0"), pkg("hold-api", "1.1.0"),
+                pkg("hold-p1", "1.0.0", {}, {{"hold-api", "^1.0.0"}}),
+                pkg("hold-p1", "1.1.0", {}, {{"hold-api", "^1.1.0"}})};
+  w.files["package.json"] = app_root({{"hold-api", "1.0.0"}});
+  w.change = {"add", "hold-p1"};
+  w.singletons = {"hold-api"};
+  w.expected = {{"hold-api", "1.0.0"}, {"hold-p1", "1.0.0"}};
+  w.edits = {{"package.json: dependencies hold-p1", "1.0.0"}};
+  return w;
+}
+
+World transitive_float() {
+  // hold-p2 depends on hold-lib ^2.0.0; hold-lib 2.1.0 wants a newer
+  // hold-api than the app holds, so the plan keeps hold-lib 2.0.0, which
+  // only an override makes the manager install.
+  World w;
+  w.packages = {pkg("hold-api", "1.0.0"), pkg("hold-api", "1.1.0"),
+                pkg("hold-lib", "2.0.0", {}, {{"hold-api", "^1.0.0"}}),
+                pkg("hold-lib", "2.1.0", {}, {{"hold-api", "^1.1.0"}}),
+                pkg("hold-p2", "1.0.0", {{"hold-lib", "^2.0.0"}})};
+  w.files["package.json"] = app_root({{"hold-api", "1.0.0"}});
+  w.change = {"add", "hold-p2"};
+  w.singletons = {"hold-api"};
+  w.expected = {{"hold-api", "1.0.0"}, {"hold-lib", "2.0.0"}, {"hold-p2", "1.0.0"}};
+  return w;
+}
+
+World release_pin_not_served() {
+  // Release 9.0.0 pins hold-core 1.0.1, which the registry does not serve:
+  // the plan uses 1.1.0 (the nearest served in ^1.0.1), never 1.0.1, and
+  // holds it where the app's ^1.0.0 would float to 1.2.0.
+  World w;
+  w.packages = {pkg("hold-core", "1.0.0"), pkg("hold-core", "1.1.0"), pkg("hold-core", "1.2.0"),
+                pkg("hold-p3", "1.0.0", {{"hold-core", "^1.0.0"}})};
+  w.files["package.json"] = app_root({{"hold-core", "^1.0.0"}});
+  w.release = json::object{{"releaseVersion", "9.0.0"},
+                           {"packages", json::array{json::object{{"name", "hold-core"}, {"version", "1.0.1"}}}}};
+  w.change = {"add", "hold-p3"};
+  w.expected = {{"hold-core", "1.1.0"}, {"hold-p3", "1.0.0"}};
+  w.edits = {{"package.json: dependencies hold-core", "1.1.0"}};
+  return w;
+}
+
+World backend_workspace() {
+  // A backend plugin goes into the backend workspace, not the root.
+  World w;
+  w.packages = {pkg("hold-bk-plugin", "1.0.0", {}, {}, {{"backstage", json::object{{"role", "backend-plugin"}}}})};
+  json::object root{{"name", "hold-ws-root"}, {"version", "1.0.0"}, {"private", true},
+                    {"workspaces", json::array{"packages/*"}}};
+  w.files["package.json"] = root;
+  w.files["packages/app/package.json"] =
+      json::object{{"name", "app"}, {"version", "1.0.0"}, {"private", true},
+                   {"backstage", json::object{{"role", "frontend"}}}};
+  w.files["packages/backend/package.json"] =
+      json::object{{"name", "backend"}, {"version", "1.0.0"}, {"private", true},
+                   {"backstage", json::object{{"role", "backend"}}}};
+  w.change = {"add", "hold-bk-plugin"};
+  w.expected = {{"hold-bk-plugin", "1.0.0"}};
+  w.edits = {{"packages/backend/package.json: dependencies hold-bk-plugin", "^1.0.0"}};
+  return w;
+}
+
+World locked_app() {
+  // The app was installed before (its lockfile holds hold-util 1.0.0 under
+  // the app's exact pin); the change adds a plugin whose range would take 1.1.0.
+  World w;
+  w.packages = {pkg("hold-util", "1.0.0"), pkg("hold-util", "1.1.0"),
+                pkg("hold-p5", "1.0.0", {{"hold-util", "^1.0.0"}})};
+  w.files["package.json"] = app_root({{"hold-util", "1.0.0"}});
+  w.preinstall = true;
+  w.change = {"add", "hold-p5"};
+  w.expected = {{"hold-util", "1.0.0"}, {"hold-p5", "1.0.0"}};
+  return w;
+}
+
+const std::vector<std::pair<std::string, World (*)()>> kWorlds = {
+    {"float past a rejected version", &float_past_rejected},
+    {"transitive float", &transitive_float},
+    {"release pin not served", &release_pin_not_served},
+    {"backend plugin in the backend workspace", &backend_workspace},
+    {"app with a lockfile", &locked_app},
+};
+
+void run_all(Pm pm) {
+  for (const auto& [name, make] : kWorlds) {
+    DYNAMIC_SECTION(name) { run_world(make(), pm); }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("npm installs what callboard plans", "[integration][solver][install]") { run_all(Pm::kNpm); }
+TEST_CASE("yarn classic installs what callboard plans", "[integration][solver][install]") {
+  run_all(Pm::kYarnClassic);
+}
+TEST_CASE("yarn berry installs what callboard plans", "[integration][solver][install]") { run_all(Pm::kYarnBerry); }
+TEST_CASE("pnpm installs what callboard plans", "[integration][solver][install]") { run_all(Pm::kPnpm); }
