@@ -7,6 +7,7 @@
 #include "callboard/artifact.hpp"    // IWYU pragma: export
 #include "callboard/compat.hpp"      // IWYU pragma: export
 #include "callboard/error.hpp"       // IWYU pragma: export
+#include "callboard/json_edit.hpp"   // IWYU pragma: export
 #include "callboard/model.hpp"       // IWYU pragma: export
 #include "callboard/npm_config.hpp"  // IWYU pragma: export
 #include "callboard/registry.hpp"    // IWYU pragma: export
