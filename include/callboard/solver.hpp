@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,6 +45,7 @@
 
 #include "callboard/error.hpp"
 #include "callboard/export.hpp"
+#include "callboard/json_edit.hpp"
 #include "callboard/model.hpp"
 
 namespace callboard::backend {
@@ -383,6 +385,19 @@ class CALLBOARD_EXPORT Solver {
 CALLBOARD_EXPORT Result<SolveOutcome> solve(const SolveRequest& request, PackageSource& source,
                                             const std::function<void(const SolveProgress&)>& progress = {},
                                             std::stop_token stop = {});
+
+// ---------------------------------------------------------------------------
+// Applying a plan.
+
+/// Writes `plan.edits` into the app below `root` (apply_json_edits:
+/// all-or-nothing, backups, atomic replacement, minimal diffs), then saves
+/// the outcome document (to_json) as `<root>/.callboard/plan.json` for
+/// `callboard check`. With options.dry_run nothing is written and the report
+/// shows the diffs. Errors: apply_json_edits's, and kPermissionDenied or
+/// kInternal when the plan file cannot be written (the edits stay applied;
+/// the error says so).
+CALLBOARD_EXPORT Result<ApplyReport> apply_plan(const std::filesystem::path& root, const InstallPlan& plan,
+                                                const ApplyOptions& options = {});
 
 // ---------------------------------------------------------------------------
 // After the install: does the lockfile hold the plan?

@@ -159,6 +159,9 @@ void print_solve_help(std::ostream& out) {
          "                            a trailing * is a prefix: '@backstage/plugin-*')\n"
          "  --strict                  packages missing from the index fail the solve\n"
          "  --full                    list the whole tree instead of what changes\n"
+         "  --apply                   write the edits into the app's package.json files (backups in\n"
+         "                            <app>/.callboard/backup/) and save the plan for 'callboard check'\n"
+         "  --dry-run                 show the diffs --apply would make, write nothing\n"
          "  --db <url>                database (default: $CALLBOARD_DB or sqlite:callboard.db)\n"
          "  --json                    the outcome as one JSON document\n"
          "\n"
@@ -167,7 +170,7 @@ void print_solve_help(std::ostream& out) {
 
 int run_solve(Context& ctx, std::span<const std::string> raw) {
   const auto args = parse_args(raw, {"app", "db", "release", "workspace", "singleton"},
-                               {"help", "allow-release-upgrade", "strict", "full"});
+                               {"help", "allow-release-upgrade", "strict", "full", "apply", "dry-run"});
   if (args.has("help")) {
     print_solve_help(ctx.out);
     return static_cast<int>(ExitCode::kOk);
@@ -179,6 +182,9 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   const bool allow_upgrade = args.has("allow-release-upgrade");
   const bool strict = args.has("strict");
   const bool full = args.has("full");
+  const bool apply = args.has("apply");
+  const bool dry_run = args.has("dry-run");
+  if (apply && dry_run) return usage(ctx, "--apply and --dry-run exclude each other");
   const std::vector<std::string> extra_singletons = args.all("singleton");
   const std::vector<std::string>& positional = args.positional;
   if (positional.empty()) return usage(ctx, "say what to do: add, upgrade or remove");
@@ -248,10 +254,34 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   auto outcome = solver.solve(request);
   if (!outcome) return report_error(ctx, outcome.error());
 
+  std::optional<ApplyReport> applied;
+  if (outcome->plan && (apply || dry_run)) {
+    ApplyOptions options;
+    options.dry_run = dry_run;
+    auto report = solver::apply_plan(request.app.root, *outcome->plan, options);
+    if (!report) return report_error(ctx, report.error());
+    applied = std::move(*report);
+  }
   if (ctx.json) {
     ctx.out << solver::to_json(*outcome) << '\n';
   } else if (outcome->plan) {
     print_plan(ctx, *outcome->plan, full);
+    if (applied) {
+      ctx.out << "\n" << (dry_run ? "Would change" : "Changed") << ":\n";
+      std::size_t changed = 0;
+      for (const FileChangeReport& f : applied->files) {
+        if (!f.changed) continue;
+        ++changed;
+        ctx.out << f.diff;
+      }
+      if (changed == 0) ctx.out << "  (no file changes)\n";
+      if (!dry_run) {
+        if (!applied->backup_dir.empty()) ctx.out << "Backups: " << applied->backup_dir.string() << "\n";
+        ctx.out << "Saved the plan to " << (request.app.root / ".callboard" / "plan.json").string()
+                << "; after installing, 'callboard check --app " << request.app.root.string()
+                << "' says whether the lockfile holds it.\n";
+      }
+    }
     for (const solver::PackageChange& c : request.changes) {
       for (const solver::PlannedPackage& p : outcome->plan->packages) {
         if (p.name == c.name && p.host_level && p.reason.starts_with("pinned by")) {
