@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -161,6 +162,72 @@ struct IndexReport {
   std::chrono::milliseconds elapsed{0};
 };
 
+// ---------------------------------------------------------------------------
+// Dependency closure (what a solve can reach, fetched before it runs).
+
+/// One edge a closure starts from: what an app or a request asks for.
+struct Requirement {
+  /// The package name as written in the dependency map (for an
+  /// `npm:<target>@<range>` specifier, the alias; the edge goes to target).
+  std::string name;
+  /// An npm specifier as written: "^1.2.0", "npm:other@^1", "latest", "*";
+  /// empty means "*". Specifiers that are not registry ranges, dist-tags or
+  /// aliases (git, file, url, workspace, backstage, patch) are skipped.
+  std::string range;
+  /// Who asks, free text ("app", "request"); shown in MissingPackage.
+  std::string required_by;
+
+  friend bool operator==(const Requirement&, const Requirement&) = default;
+};
+
+struct ClosureOptions {
+  /// At most this many distinct package names are reached (stored, fetched,
+  /// missing or failed alike); reaching one more ends the run with
+  /// kResourceExhausted (what was stored is kept).
+  std::size_t max_packages = 20000;
+  /// Ask the registry for stored packuments too (conditionally, with the
+  /// validators `index` stored); otherwise a stored packument is used as is.
+  bool refresh = false;
+  /// "Now" for the sync records written; epoch = real time.
+  Timestamp now{};
+};
+
+struct ClosureProgress {
+  std::size_t done = 0;            ///< names finished (any outcome)
+  std::size_t queued = 0;          ///< names waiting for a request or in flight
+  std::size_t fetched = 0;         ///< answered 200 or 304 by the registry
+  std::size_t stored_already = 0;  ///< read from storage without a request
+  std::size_t not_found = 0;       ///< answered 404 (recorded in `missing`)
+  std::size_t failed = 0;          ///< other failures, after the transport's retries
+  std::size_t requests = 0;        ///< HTTP exchanges, retries included
+  std::uint64_t bytes = 0;         ///< response bytes received
+  std::string current;             ///< last name finished
+};
+
+/// A package the registry answered 404 for, and who needs it.
+struct MissingPackage {
+  std::string name;
+  /// "a@1.2.0 dependency ^3", "a@1.2.0 peer ^3", or a root's
+  /// "<required_by> <specifier>"; sorted, at most kMaxShown.
+  std::vector<std::string> required_by;
+  /// How many requirers there were before the cap.
+  std::size_t requirers = 0;
+  static constexpr std::size_t kMaxShown = 20;
+
+  friend bool operator==(const MissingPackage&, const MissingPackage&) = default;
+};
+
+struct ClosureReport {
+  std::size_t packages = 0;        ///< names whose packument the closure used
+  std::size_t fetched = 0;         ///< of those, answered 200 or 304
+  std::size_t stored_already = 0;  ///< of those, read from storage only
+  std::size_t requests = 0;        ///< HTTP exchanges, retries included
+  std::uint64_t bytes = 0;         ///< response bytes received
+  std::vector<MissingPackage> missing;  ///< 404s, sorted by name
+  std::vector<IndexFailure> failures;   ///< sorted by package name
+  std::chrono::milliseconds elapsed{0};
+};
+
 struct PackageInfo {
   Packument packument;
   std::optional<Plugin> plugin;
@@ -180,6 +247,42 @@ class CALLBOARD_EXPORT Registry {
   Result<IndexReport> index(const IndexOptions& options,
                             const std::function<void(const IndexProgress&)>& progress = {},
                             std::stop_token stop = {});
+
+  /// Makes sure storage holds the packument of every package reachable from
+  /// `roots`, breadth-first over (name, range) edges, fetching what is not
+  /// stored through the transport (concurrently, as `index` does: the npm
+  /// configuration's per-scope registries and credentials).
+  ///
+  /// Each edge admits the versions of its target's packument that its range
+  /// satisfies (node-semver, no prereleases unless the range names one; a
+  /// dist-tag admits the version it tags; `npm:<target>@<range>` is an edge
+  /// to target); every admitted version's `dependencies` and
+  /// `peerDependencies` are followed as new edges, except peers marked
+  /// optional in `peerDependenciesMeta` (a name in both maps counts as its
+  /// peer entry, as the solver reads it). devDependencies and
+  /// optionalDependencies are not followed; nor are specifiers the solver
+  /// skips (git, file, url, workspace, ...), invalid package names, or a
+  /// package's edge to itself. An edge already followed is not followed again.
+  ///
+  /// Fetched packuments are stored like `index` stores them (packument, its
+  /// Backstage links, a "npm" sync record with validators and content hash,
+  /// batched transactions), so a later `index` re-syncs them; a changed
+  /// packument makes the next `index` rebuild plugins. A 404 is recorded in
+  /// `missing` with who required it (and as a 404 sync record); other
+  /// failures (after the transport's retries, unparsable bodies) are in
+  /// `failures` and the run goes on (a stored packument, if any, is used).
+  ///
+  /// Errors: kInvalidArgument for a root whose name is not an npm package
+  /// name; kFailedPrecondition when something must be fetched and there is
+  /// no transport or registry; kResourceExhausted past
+  /// `options.max_packages` names; kCancelled when `stop` is requested
+  /// (what was stored is kept); storage errors as they are. Tokens never
+  /// appear in errors or failures. Progress after every name. The report is
+  /// sorted, so the same registry and storage give the same report (except
+  /// `elapsed`).
+  Result<ClosureReport> fetch_closure(std::span<const Requirement> roots, const ClosureOptions& options = {},
+                                      const std::function<void(const ClosureProgress&)>& progress = {},
+                                      std::stop_token stop = {});
 
   /// Imports every release manifest (`<version>.json` or
   /// `<version>/manifest.json`) from a folder. Returns how many.

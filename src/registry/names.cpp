@@ -36,6 +36,16 @@ bool is_backstage_name(std::string_view name) noexcept {
          name.find("backstage") != std::string_view::npos;
 }
 
+bool is_backstage_package(const Packument& packument) noexcept {
+  if (is_backstage_name(packument.name)) return true;
+  auto names_backstage = [](const DependencyMap& deps) {
+    return std::any_of(deps.begin(), deps.end(), [](const auto& d) { return is_backstage_name(d.first); });
+  };
+  return std::any_of(packument.versions.begin(), packument.versions.end(), [&](const Manifest& m) {
+    return m.backstage.has_value() || names_backstage(m.dependencies) || names_backstage(m.peer_dependencies);
+  });
+}
+
 std::vector<std::string> collect_links(const Packument& packument) {
   std::vector<std::string> out;
   auto add_deps = [&](const DependencyMap& deps) {

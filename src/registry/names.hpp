@@ -18,6 +18,13 @@ bool is_valid_package_name(std::string_view name) noexcept;
 /// @backstage-community/*, and any name mentioning "backstage".
 bool is_backstage_name(std::string_view name) noexcept;
 
+/// True for packages plugin grouping looks at: a Backstage name, a
+/// `backstage` field in some version, or a dependency or peer on a
+/// Backstage-named package in some version. Other packages in storage (the
+/// npm dependencies fetch_closure brings in: react, express, babel plugins)
+/// are never plugins, whatever their names look like.
+bool is_backstage_package(const Packument& packument) noexcept;
+
 /// Every package a packument links to that the crawl should follow, sorted
 /// and unique: Backstage-named dependencies, peer and optional
 /// dependencies of every version, and the `backstage` field's

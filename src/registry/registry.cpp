@@ -23,6 +23,7 @@
 #include "core/digest.hpp"
 #include "registry/local_source.hpp"
 #include "registry/names.hpp"
+#include "registry/write_batch.hpp"
 
 namespace callboard {
 namespace {
@@ -31,13 +32,11 @@ using Clock = std::chrono::steady_clock;
 using backend::HttpRequest;
 using backend::HttpResponse;
 using backend::SyncRecord;
+using registry_detail::join_lines;
+using registry_detail::links_key;
+using registry_detail::WriteBatch;
 
 constexpr std::size_t kMaxSeedFileBytes = 16u << 20;
-// Packages per transaction: large enough that commits (an fsync each in WAL
-// mode at synchronous=NORMAL only on checkpoint) do not dominate, small
-// enough that a crash loses little work.
-constexpr std::size_t kCommitEvery = 64;
-constexpr auto kCommitInterval = std::chrono::seconds(2);
 // Plugins are rebuilt when anything changed, and at least daily because the
 // recency factors of the score move with time.
 constexpr auto kPluginRebuildAge = std::chrono::hours(24);
@@ -97,12 +96,6 @@ std::vector<std::string> split_lines(std::string_view text) {
   return out;
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + '\n';
-  return out;
-}
-
 struct EcosystemList {
   std::vector<std::string> names;
   std::map<std::string, std::uint64_t, std::less<>> downloads;
@@ -147,44 +140,6 @@ Result<EcosystemList> read_ecosystem(const std::filesystem::path& file) {
   }
   return list;
 }
-
-/// Batches writes into transactions; see kCommitEvery.
-class WriteBatch {
- public:
-  explicit WriteBatch(backend::Storage& storage) : storage_(storage) {}
-
-  Result<backend::Transaction*> txn() {
-    if (!txn_) {
-      auto t = storage_.begin();
-      if (!t) return std::move(t).error();
-      txn_ = std::move(*t);
-      opened_ = Clock::now();
-    }
-    return txn_.get();
-  }
-
-  /// Counts one finished package and commits when the batch is full or old.
-  Result<void> done_one() {
-    ++pending_;
-    if (pending_ >= kCommitEvery || Clock::now() - opened_ >= kCommitInterval) return flush();
-    return {};
-  }
-
-  Result<void> flush() {
-    if (!txn_) return {};
-    auto t = std::move(txn_);
-    pending_ = 0;
-    return t->commit();
-  }
-
- private:
-  backend::Storage& storage_;
-  std::unique_ptr<backend::Transaction> txn_;
-  std::size_t pending_ = 0;
-  Clock::time_point opened_{};
-};
-
-std::string links_key(std::string_view name) { return "links/" + std::string(name); }
 
 }  // namespace
 
@@ -636,7 +591,10 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   // ---- Plugins -----------------------------------------------------------
   prog.phase = "plugins";
   tell();
-  bool rebuild = !changed_names.empty() || seeds_changed;
+  auto stale = storage_->meta(registry_detail::kPluginsStaleKey);
+  if (!stale) return std::move(stale).error();
+  const bool marked_stale = *stale && !(*stale)->empty();
+  bool rebuild = !changed_names.empty() || seeds_changed || marked_stale;
   if (!rebuild) {
     auto built = storage_->meta("plugins.built_at");
     if (!built) return std::move(built).error();
@@ -649,12 +607,25 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     std::vector<Packument> packuments;
     packuments.reserve(names->size());
     std::size_t versions = 0;
+    std::size_t stored = 0;
+    // Local packages (a vendor's own) are grouped whatever they depend on.
+    auto sync = storage_->sync_records();
+    if (!sync) return std::move(sync).error();
+    std::unordered_set<std::string> local;
+    for (const auto& r : *sync) {
+      if (r.source == "local") local.insert(r.name);
+    }
     for (const auto& name : *names) {
       auto p = storage_->packument(name);
       if (!p) return std::move(p).error();
       if (*p) {
         versions += (*p)->versions.size();
-        packuments.push_back(std::move(**p));
+        // Packages outside the ecosystem (npm dependencies a closure fetch
+        // stored) are counted but never grouped into plugins.
+        if (local.contains(name) || registry_detail::is_backstage_package(**p)) {
+          packuments.push_back(std::move(**p));
+        }
+        ++stored;
       }
       if (stop.stop_requested()) return make_error(ErrorCode::kCancelled, "indexing cancelled; run again to finish");
     }
@@ -680,7 +651,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     if (auto put = (*txn)->replace_plugins(plugins); !put) return std::move(put).error();
     const std::pair<const char*, std::string> stats[] = {
         {"plugins.built_at", format_timestamp(now)},
-        {"stats.packages", std::to_string(packuments.size())},
+        {"stats.packages", std::to_string(stored)},
         {"stats.versions", std::to_string(versions)},
         {"stats.plugins", std::to_string(plugins.size())},
         {"stats.releases", std::to_string(releases.size())},
@@ -688,6 +659,9 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     };
     for (const auto& [key, value] : stats) {
       if (auto m = (*txn)->put_meta(key, value); !m) return std::move(m).error();
+    }
+    if (marked_stale) {
+      if (auto m = (*txn)->put_meta(registry_detail::kPluginsStaleKey, ""); !m) return std::move(m).error();
     }
     if (auto c = (*txn)->commit(); !c) return std::move(c).error();
   }

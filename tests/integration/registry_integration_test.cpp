@@ -370,6 +370,135 @@ TEST_CASE("cancelling mid-run keeps a consistent database that a rerun completes
   CHECK(rerun->failures.empty());
 }
 
+// ---------------------------------------------------------------------------
+// fetch_closure: the npm dependency closure of a request, on the same server.
+
+namespace {
+
+/// Publishes `manifest` unless the registry already has that version (a
+/// re-run of the test against the same fixture).
+void publish_once(const LocalRegistry& reg, const boost::json::object& manifest) {
+  const std::string name(manifest.at("name").as_string());
+  const std::string version(manifest.at("version").as_string());
+  auto [status, body] = run_command({"curl", "-s", reg.proxy + name});
+  if (status == 0 && body.find("\"versions\"") != std::string::npos &&
+      body.find("\"" + version + "\"") != std::string::npos) {
+    return;
+  }
+  reg.publish(manifest);
+}
+
+/// app -> lib ^2 (lib 1.x would need old-dep), peer peer ^1, an optional
+/// peer and a devDependency not followed; lib 2 -> an alias to target and a
+/// name the registry does not have.
+void publish_closure_packages(const LocalRegistry& reg) {
+  publish_once(reg, {{"name", "closure-fixture-old"}, {"version", "1.0.0"}});
+  publish_once(reg, {{"name", "closure-fixture-lib"},
+                     {"version", "1.0.0"},
+                     {"dependencies", {{"closure-fixture-old", "^1.0.0"}}}});
+  publish_once(reg, {{"name", "closure-fixture-target"}, {"version", "1.0.0"}});
+  publish_once(reg, {{"name", "closure-fixture-lib"},
+                     {"version", "2.0.0"},
+                     {"dependencies",
+                      {{"closure-fixture-alias", "npm:closure-fixture-target@^1.0.0"},
+                       {"closure-fixture-missing", "^1.0.0"}}}});
+  publish_once(reg, {{"name", "closure-fixture-peer"}, {"version", "1.0.0"}});
+  publish_once(reg, {{"name", "closure-fixture-optpeer"}, {"version", "1.0.0"}});
+  publish_once(reg, {{"name", "closure-fixture-dev"}, {"version", "1.0.0"}});
+  publish_once(reg, {{"name", "closure-fixture-app"},
+                     {"version", "1.0.0"},
+                     {"dependencies", {{"closure-fixture-lib", "^2.0.0"}}},
+                     {"peerDependencies", {{"closure-fixture-peer", "^1.0.0"}, {"closure-fixture-optpeer", "*"}}},
+                     {"peerDependenciesMeta", {{"closure-fixture-optpeer", {{"optional", true}}}}},
+                     {"devDependencies", {{"closure-fixture-dev", "*"}}}});
+}
+
+const std::vector<std::string> kClosurePackages = {"closure-fixture-app", "closure-fixture-lib",
+                                                   "closure-fixture-peer", "closure-fixture-target"};
+
+}  // namespace
+
+TEST_CASE("fetch_closure stores the npm closure of a request from a real registry", "[integration][closure]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  publish_closure_packages(reg);
+  const auto before = reg.stats();
+  TempDb db;
+  auto registry = make_registry(db, npm_for(reg));
+  const std::vector<Requirement> roots = {{"closure-fixture-app", "^1.0.0", "app"}};
+  std::vector<ClosureProgress> seen;
+  auto report = registry.fetch_closure(roots, {}, [&](const ClosureProgress& p) { seen.push_back(p); });
+  REQUIRE(report.ok());
+  CHECK(report->failures.empty());
+  CHECK(report->packages == kClosurePackages.size());
+  CHECK(report->fetched == kClosurePackages.size());
+  CHECK(report->requests == kClosurePackages.size() + 1);  // and the 404
+  REQUIRE(report->missing.size() == 1);
+  CHECK(report->missing[0].name == "closure-fixture-missing");
+  CHECK(report->missing[0].required_by == std::vector<std::string>{"closure-fixture-lib@2.0.0 dependency ^1.0.0"});
+  auto names = registry.storage().package_names();
+  REQUIRE(names.ok());
+  CHECK(*names == kClosurePackages);
+  REQUIRE(!seen.empty());
+  CHECK(seen.back().done == kClosurePackages.size() + 1);
+
+  // What the proxy saw: one request per reached name, none for the rest.
+  const auto after = reg.stats();
+  auto asked = [&](const std::string& name) {
+    return stat_of(after, name, "requests") - stat_of(before, name, "requests");
+  };
+  for (const auto& name : kClosurePackages) {
+    INFO(name);
+    CHECK(asked(name) == 1);
+  }
+  for (const char* name : {"closure-fixture-old", "closure-fixture-optpeer", "closure-fixture-dev",
+                           "closure-fixture-alias"}) {
+    INFO(name);
+    CHECK(asked(name) == 0);
+  }
+
+  // Stored: a second run asks nothing; a later index re-syncs the same
+  // packages conditionally and lists none of them as a plugin.
+  auto again = registry.fetch_closure(roots);
+  REQUIRE(again.ok());
+  CHECK(again->requests == 1);  // only the name that was 404
+  CHECK(again->stored_already == kClosurePackages.size());
+  IndexOptions index;
+  index.seed_ecosystem = false;
+  index.now = Timestamp{std::chrono::milliseconds(1'790'000'000'000)};
+  auto indexed = registry.index(index);
+  REQUIRE(indexed.ok());
+  CHECK(indexed->totals.changed == 0);
+  CHECK(indexed->packages == kClosurePackages.size());
+  CHECK(indexed->plugins == 0);
+  CHECK(registry.storage().check().ok());
+}
+
+TEST_CASE("fetch_closure retries a 503, records a persistent 500 and completes the rest", "[integration][closure]") {
+  const auto& reg = LocalRegistry::get();
+  reg.clear();
+  publish_closure_packages(reg);
+  reg.fault({{"package", "closure-fixture-lib"}, {"mode", "status"}, {"code", 503}, {"times", 1}});
+  reg.fault({{"package", "closure-fixture-peer"}, {"mode", "status"}, {"code", 500}});
+  TempDb db;
+  auto registry = make_registry(db, npm_for(reg));
+  const std::vector<Requirement> roots = {{"closure-fixture-app", "^1.0.0", "app"}};
+  auto report = registry.fetch_closure(roots);
+  reg.clear();
+  REQUIRE(report.ok());
+  REQUIRE(report->failures.size() == 1);
+  CHECK(report->failures[0].package == "closure-fixture-peer");
+  CHECK(report->failures[0].error.detail("status") == "500");
+  auto names = registry.storage().package_names();
+  REQUIRE(names.ok());
+  CHECK(*names == std::vector<std::string>{"closure-fixture-app", "closure-fixture-lib", "closure-fixture-target"});
+  // The failed name is asked again next time (it is not stored).
+  auto healed = registry.fetch_closure(roots);
+  REQUIRE(healed.ok());
+  CHECK(healed->failures.empty());
+  CHECK(healed->fetched == 1);
+}
+
 #ifdef CALLBOARD_CLI_PATH
 TEST_CASE("crash: kill -9 the indexer mid-run, run again: consistent and complete", "[integration][crash]") {
   const auto& reg = LocalRegistry::get();
