@@ -303,6 +303,8 @@ class CALLBOARD_EXPORT Registry {
   Result<std::optional<PackageInfo>> info(std::string_view package_or_plugin);
 
   [[nodiscard]] backend::Storage& storage() noexcept { return *storage_; }
+  /// The storage, shared (it outlives the Registry when the caller keeps it).
+  [[nodiscard]] std::shared_ptr<backend::Storage> storage_shared() const noexcept { return storage_; }
 
  private:
   std::shared_ptr<backend::Storage> storage_;

@@ -1,3 +1,6 @@
+#include "callboard/backend/transport.hpp"
+#include "callboard/npm_config.hpp"
+#include "callboard/version.hpp"
 #include "cli/args.hpp"
 
 #include <algorithm>
@@ -78,6 +81,25 @@ Result<std::shared_ptr<backend::Storage>> open_db(const ParsedArgs& args) {
   auto storage = backend::open_storage(db_url(args));
   if (!storage) return std::move(storage).error();
   return std::shared_ptr<backend::Storage>(std::move(*storage));
+}
+
+Result<Registry> open_registry(const ParsedArgs& args, std::size_t concurrency) {
+  auto storage = open_db(args);
+  if (!storage) return std::move(storage).error();
+  auto npm = load_npm_config();
+  if (!npm) return std::move(npm).error();
+  backend::TransportOptions options;
+  options.max_concurrency = concurrency;
+  options.user_agent = "callboard/" + std::string(callboard::version());
+  if (!npm->user_agent.empty()) options.user_agent = npm->user_agent;
+  options.verify_tls = npm->strict_ssl;
+  options.ca_file = npm->cafile;
+  options.proxy = !npm->https_proxy.empty() ? npm->https_proxy : npm->http_proxy;
+  options.no_proxy = npm->no_proxy;
+  auto transport = backend::make_curl_transport(options);
+  if (!transport) return std::move(transport).error();
+  return Registry(std::move(*storage), std::shared_ptr<backend::Transport>(std::move(*transport)),
+                  std::move(*npm));
 }
 
 }  // namespace callboard::cli

@@ -35,32 +35,6 @@
 namespace callboard::cli {
 namespace {
 
-/// Requests in flight while indexing. Indexing is bound by the registry's
-/// latency, not by CPU: on the configured registry a full crawl (736
-/// requests) took 7.7 s at 8, 4.2 s at 16 and 2.3 s at 32, with 0.4 s of CPU.
-constexpr std::size_t kDefaultIndexConcurrency = 32;
-
-/// A Registry with the npm configuration of the current directory and a
-/// curl transport configured from it.
-Result<Registry> open_registry(const ParsedArgs& args,
-                               std::size_t concurrency = kDefaultIndexConcurrency) {
-  auto storage = open_db(args);
-  if (!storage) return std::move(storage).error();
-  auto npm = load_npm_config();
-  if (!npm) return std::move(npm).error();
-  backend::TransportOptions options;
-  options.max_concurrency = concurrency;
-  options.user_agent = "callboard/" + std::string(callboard::version());
-  if (!npm->user_agent.empty()) options.user_agent = npm->user_agent;
-  options.verify_tls = npm->strict_ssl;
-  options.ca_file = npm->cafile;
-  options.proxy = !npm->https_proxy.empty() ? npm->https_proxy : npm->http_proxy;
-  options.no_proxy = npm->no_proxy;
-  auto transport = backend::make_curl_transport(options);
-  if (!transport) return std::move(transport).error();
-  return Registry(std::move(*storage), std::shared_ptr<backend::Transport>(std::move(*transport)),
-                  std::move(*npm));
-}
 
 std::string human_bytes(std::uint64_t bytes) {
   std::ostringstream out;

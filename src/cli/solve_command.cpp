@@ -18,10 +18,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <set>
 #include <vector>
 
 #include "callboard/backend/storage.hpp"
 #include "callboard/model.hpp"
+#include "callboard/registry.hpp"
 #include "callboard/semver.hpp"
 #include "callboard/solver.hpp"
 
@@ -157,7 +159,12 @@ void print_solve_help(std::ostream& out) {
          "  --workspace <path>        package.json to edit for `add` (default: by role)\n"
          "  --singleton <name>        add a package that must never be duplicated (repeatable;\n"
          "                            a trailing * is a prefix: '@backstage/plugin-*')\n"
-         "  --strict                  packages missing from the index fail the solve\n"
+         "  --offline                 use only what the database holds (no registry requests);\n"
+         "                            by default packages the plan can reach that the index lacks\n"
+         "                            (react, express, every peer) are fetched from the registry your\n"
+         "                            npm configuration names, and cached in the database\n"
+         "  --assume-external         take packages the database lacks as installable (their own\n"
+         "                            dependencies unchecked) instead of failing on them\n"
          "  --full                    list the whole tree instead of what changes\n"
          "  --apply                   write the edits into the app's package.json files (backups in\n"
          "                            <app>/.callboard/backup/) and save the plan for 'callboard check'\n"
@@ -170,7 +177,8 @@ void print_solve_help(std::ostream& out) {
 
 int run_solve(Context& ctx, std::span<const std::string> raw) {
   const auto args = parse_args(raw, {"app", "db", "release", "workspace", "singleton"},
-                               {"help", "allow-release-upgrade", "strict", "full", "apply", "dry-run"});
+                               {"help", "allow-release-upgrade", "strict", "full", "apply", "dry-run", "offline",
+                                "assume-external"});
   if (args.has("help")) {
     print_solve_help(ctx.out);
     return static_cast<int>(ExitCode::kOk);
@@ -180,7 +188,8 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   const std::string release_arg = args.get("release").value_or("");
   const std::string workspace = args.get("workspace").value_or("");
   const bool allow_upgrade = args.has("allow-release-upgrade");
-  const bool strict = args.has("strict");
+  const bool offline = args.has("offline");
+  const bool assume_external = args.has("assume-external");
   const bool full = args.has("full");
   const bool apply = args.has("apply");
   const bool dry_run = args.has("dry-run");
@@ -200,15 +209,50 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   }
   if (positional.size() < 2) return usage(ctx, "name at least one package");
 
-  auto storage = open_db(args);
-  if (!storage) return report_error(ctx, storage.error());
   auto app = load_app_profile(app_dir);
   if (!app) return report_error(ctx, app.error());
+  std::shared_ptr<backend::Storage> storage_owner;
+  if (offline) {
+    auto opened = open_db(args);
+    if (!opened) return report_error(ctx, opened.error());
+    storage_owner = std::move(*opened);
+  } else {
+    // Every package the plan can reach must be known (react, express, every
+    // peer): fetch what the index lacks from the configured registry first.
+    auto registry = open_registry(args);
+    if (!registry) return report_error(ctx, registry.error());
+    std::vector<Requirement> roots;
+    for (const WorkspacePackage& wp : app->packages) {
+      const std::string file = wp.path.empty() || wp.path == "." ? "package.json" : wp.path + "/package.json";
+      for (const auto& [name, spec] : wp.manifest.dependencies) roots.push_back({name, spec, "your app (" + file + ")"});
+    }
+    for (std::size_t i = 1; i < positional.size(); ++i) {
+      auto [name, range] = split_spec(positional[i]);
+      if (kind != solver::ChangeKind::kRemove) roots.push_back({name, range.empty() ? "*" : range, "requested"});
+    }
+    // Workspace packages are the app itself, not registry packages.
+    std::set<std::string> local;
+    for (const WorkspacePackage& wp : app->packages) local.insert(wp.manifest.name);
+    std::erase_if(roots, [&](const Requirement& r) { return local.contains(r.name); });
+    auto closure = registry->fetch_closure(roots);
+    if (!closure) return report_error(ctx, closure.error());
+    if (closure->fetched > 0 || !closure->missing.empty()) {
+      ctx.err << "callboard: " << closure->packages << " packages reachable, " << closure->fetched
+              << " fetched from the registry";
+      if (!closure->missing.empty()) ctx.err << ", " << closure->missing.size() << " not served";
+      ctx.err << "\n";
+    }
+    for (const IndexFailure& f : closure->failures) {
+      ctx.err << "callboard: warning: could not fetch " << f.package << ": " << f.error.message << "\n";
+    }
+    storage_owner = registry->storage_shared();
+  }
+  auto* storage = &storage_owner;
 
   solver::SolveRequest request;
   request.app = std::move(*app);
   request.options.unknown_packages =
-      strict ? solver::UnknownPackages::kFail : solver::UnknownPackages::kAssumeExternal;
+      assume_external ? solver::UnknownPackages::kAssumeExternal : solver::UnknownPackages::kFail;
   for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
   for (std::size_t i = 1; i < positional.size(); ++i) {
     auto [name, range] = split_spec(positional[i]);

@@ -62,7 +62,7 @@ struct Fixture {
   ~Fixture() { std::filesystem::remove_all(dir); }
 
   std::pair<int, std::string> solve(std::vector<std::string> args) const {
-    std::vector<std::string> argv{CALLBOARD_CLI_PATH, "solve", "--db", db, "--app", app.string()};
+    std::vector<std::string> argv{CALLBOARD_CLI_PATH, "solve", "--offline", "--assume-external", "--db", db, "--app", app.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run_command(argv);
   }
