@@ -151,7 +151,8 @@ struct HostProfile {
   DependencyMap frontend_provides;
   DependencyMap backend_provides;
   /// Exact versions from the app's lockfile, when it has one (name -> version;
-  /// the highest when a name is locked more than once).
+  /// when a name is locked more than once, its host-level copy, else the
+  /// highest).
   std::map<std::string, std::string, std::less<>> locked;
   /// Which plugin system the host runs: kNew when its backend depends on
   /// backend-defaults (its app on frontend-defaults or frontend-app-api),

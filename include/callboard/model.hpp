@@ -164,6 +164,9 @@ struct Manifest {
   std::map<std::string, std::string, std::less<>> export_features;
   /// `workspaces` (array form or `{packages: [...]}`), for app roots.
   std::vector<std::string> workspaces;
+  /// `packageManager` ("yarn@4.4.1", "pnpm@9.1.0+sha512..."), for app roots;
+  /// empty when absent or not a string.
+  std::string package_manager;
 
   Dist dist;
   /// Publication time from the packument's `time` map; epoch when unknown.
@@ -302,20 +305,38 @@ struct WorkspacePackage {
   friend bool operator==(const WorkspacePackage&, const WorkspacePackage&) = default;
 };
 
-/// One resolved package in an app's lockfile.
+/// One resolved package in an app's lockfile: for npm one installed copy
+/// (one install path), for yarn and pnpm one (name, version).
 struct LockedPackage {
+  /// The real package name (an alias `"b": "npm:a@^1"` is listed as `a`).
   std::string name;
+  /// Exact semver version, peer suffixes ("(react@18.2.0)") stripped.
   std::string version;
+  /// npm SRI string ("sha512-..."); empty when the lockfile has none (yarn
+  /// berry never has one: its checksum hashes yarn's cache zip).
   std::string integrity;
+  /// npm: the install path exactly as the lockfile's `packages` key
+  /// ("node_modules/a", "node_modules/b/node_modules/a",
+  /// "packages/backend/node_modules/a"); lockfileVersion 1: the same path
+  /// built from the nested `dependencies` tree. Empty for yarn and pnpm,
+  /// which do not record install paths.
   std::string path;
+  /// True when this copy is what the app root's node_modules/<name> holds.
+  /// npm: path == "node_modules/" + name (an alias installed under another
+  /// name is not host-level for its real name). yarn and pnpm: decided by
+  /// load_app_profile (see there); the readers leave it false.
   bool host_level = false;
+  /// yarn: the ranges of the entry's key ("a@^1.0.0, a@^1.2.0" ->
+  /// {"^1.0.0", "^1.2.0"}; berry "a@npm:^1.0.0" -> "^1.0.0"); an alias keeps
+  /// its "npm:" form ("npm:a@^1.0.0"). pnpm: the specifiers of the importers
+  /// whose direct dependencies resolve to it. npm: empty. Sorted, unique.
   std::vector<std::string> descriptors;
   friend bool operator==(const LockedPackage&, const LockedPackage&) = default;
 };
 
-enum class LockfileKind : std::uint8_t { kNone = 0, kNpm, kYarnClassic, kYarnBerry };
+enum class LockfileKind : std::uint8_t { kNone = 0, kNpm, kYarnClassic, kYarnBerry, kPnpm };
 
-/// The package manager that installs an app.
+/// The package manager an app is installed with.
 enum class PackageManager : std::uint8_t { kNpm, kYarnClassic, kYarnBerry, kPnpm };
 /// "npm", "yarn-classic", "yarn-berry", "pnpm".
 CALLBOARD_EXPORT std::string_view to_string(PackageManager manager) noexcept;
@@ -328,9 +349,16 @@ struct AppProfile {
   /// The root package.json first, then each workspace, sorted by path.
   std::vector<WorkspacePackage> packages;
   LockfileKind lockfile = LockfileKind::kNone;
-  /// Sorted by name, then version.
+  /// Registry packages of the lockfile, sorted by name, then host-level
+  /// copies first, then version (semver::sort_order), then path. npm: one
+  /// entry per install path; yarn and pnpm: one per (name, version).
   std::vector<LockedPackage> locked;
+  /// How the app is installed, and which evidence said so (see
+  /// load_app_profile): "package-lock.json", "npm-shrinkwrap.json",
+  /// "yarn.lock", "pnpm-lock.yaml", "packageManager field", ".yarnrc.yml"
+  /// or "default".
   PackageManager package_manager = PackageManager::kNpm;
+  std::string package_manager_source;
   friend bool operator==(const AppProfile&, const AppProfile&) = default;
 };
 
@@ -438,8 +466,29 @@ CALLBOARD_EXPORT Result<Release> parse_release(std::string_view json, const Pars
 CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry(std::string_view yaml, std::string_view id,
                                                               const ParseLimits& limits = {});
 /// Reads backstage.json, the root package.json, every workspace package.json
-/// (npm/yarn `workspaces` globs of the `dir/*` and `dir/**` forms), and
-/// package-lock.json or yarn.lock when present.
+/// (npm/yarn `workspaces` globs of the `dir/*` and `dir/**` forms; when the
+/// root package.json has none, the `packages` globs of pnpm-workspace.yaml),
+/// and the first lockfile present, in this order: npm-shrinkwrap.json (npm
+/// itself prefers it to package-lock.json), package-lock.json, yarn.lock,
+/// pnpm-lock.yaml.
+///
+/// yarn and pnpm record no install paths, so for them `host_level` is
+/// decided here, per name: the only locked version is host-level; among
+/// several, the one whose descriptors include a range the root package.json
+/// writes for that name (dependencies, devDependencies,
+/// optionalDependencies), else one a workspace's package.json writes (for
+/// pnpm the descriptors are the importers' specifiers, so this means "a
+/// direct dependency of the root, else of a workspace"), else the one with
+/// most descriptors (yarn's hoister prefers the most used); ties go to the
+/// highest version. Alias descriptors ("npm:a@^1") count for none of these,
+/// and a version reached only through aliases is never host-level (it is
+/// installed under the alias's name).
+///
+/// package_manager: the lockfile's kind when there is one; else the root
+/// package.json `packageManager` field ("yarn@1.x" classic, "yarn@2" and
+/// later berry, "pnpm@...", "npm@..."); else a `.yarnrc.yml` at the root
+/// (berry); else npm ("default"). An unrecognised packageManager value is
+/// skipped, not an error.
 CALLBOARD_EXPORT Result<AppProfile> load_app_profile(const std::filesystem::path& root,
                                                      const ParseLimits& limits = {});
 

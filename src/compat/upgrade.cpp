@@ -62,11 +62,19 @@ HostProfile host_from_app(const AppProfile& app) {
     }
   }
   host.roles.assign(roles.begin(), roles.end());
+  // The host-level copy of a name (what the app root's node_modules holds),
+  // else its highest locked version.
+  std::set<std::string, std::less<>> host_level;
   for (const auto& locked : app.locked) {
     auto v = semver::Version::parse(locked.version);
     if (!v) continue;
     auto [it, inserted] = host.locked.emplace(locked.name, locked.version);
-    if (!inserted) {
+    if (inserted) {
+      if (locked.host_level) host_level.insert(locked.name);
+    } else if (locked.host_level && !host_level.contains(locked.name)) {
+      it->second = locked.version;
+      host_level.insert(locked.name);
+    } else if (locked.host_level == host_level.contains(locked.name)) {
       auto old = semver::Version::parse(it->second);
       if (!old || *old < *v) it->second = locked.version;
     }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "callboard/semver.hpp"
 #include "model/json_detail.hpp"
 #include "model/lockfile.hpp"
+#include "model/yaml_detail.hpp"
 
 namespace callboard {
 namespace {
@@ -250,15 +252,43 @@ class WorkspaceFinder {
   std::size_t listed_ = 0;
 };
 
+// The ranges the app's own package.json files write, by name: what the
+// yarn/pnpm host-level rule matches descriptors against.
+void collect_ranges(const Manifest& m, model_detail::RangesByName& out) {
+  for (const DependencyMap* deps : {&m.dependencies, &m.dev_dependencies, &m.optional_dependencies}) {
+    for (const auto& [name, range] : *deps) {
+      std::string_view r = range;
+      // "npm:^1.0.0" is a plain range with the protocol spelled out; an
+      // alias ("npm:a@^1") is a range of another name and stays as it is.
+      if (r.starts_with("npm:")) {
+        const std::string_view target = r.substr(4);
+        const auto t = model_detail::split_descriptor(target);
+        if (!(t && (!t->range.empty() || target.starts_with('@')))) r = target;
+      }
+      out[name].emplace(r);
+    }
+  }
+}
+
+void decide_host_level(AppProfile& profile) {
+  model_detail::RangesByName root_ranges;
+  model_detail::RangesByName workspace_ranges;
+  for (const auto& w : profile.packages) collect_ranges(w.manifest, w.path == "." ? root_ranges : workspace_ranges);
+  model_detail::decide_host_level(profile.locked, root_ranges, workspace_ranges);
+}
+
 Result<void> read_lockfile(const fs::path& root, const ParseLimits& limits, AppProfile& profile) {
-  const fs::path npm_lock = root / "package-lock.json";
-  if (is_file(npm_lock)) {
+  // npm prefers npm-shrinkwrap.json to package-lock.json.
+  for (const char* name : {"npm-shrinkwrap.json", "package-lock.json"}) {
+    const fs::path npm_lock = root / name;
+    if (!is_file(npm_lock)) continue;
     auto text = read_file(npm_lock, limits.max_document_bytes);
     if (!text) return std::move(text).error();
     auto locked = model_detail::parse_package_lock(*text, npm_lock.string(), limits);
     if (!locked) return std::move(locked).error();
     profile.lockfile = LockfileKind::kNpm;
     profile.locked = std::move(*locked);
+    profile.package_manager_source = name;
     return ok_result();
   }
   const fs::path yarn_lock = root / "yarn.lock";
@@ -269,8 +299,90 @@ Result<void> read_lockfile(const fs::path& root, const ParseLimits& limits, AppP
     if (!lock) return std::move(lock).error();
     profile.lockfile = lock->kind;
     profile.locked = std::move(lock->packages);
+    profile.package_manager_source = "yarn.lock";
+    decide_host_level(profile);
+    return ok_result();
+  }
+  const fs::path pnpm_lock = root / "pnpm-lock.yaml";
+  if (is_file(pnpm_lock)) {
+    auto text = read_file(pnpm_lock, limits.max_document_bytes);
+    if (!text) return std::move(text).error();
+    auto locked = model_detail::parse_pnpm_lock(*text, pnpm_lock.string(), limits);
+    if (!locked) return std::move(locked).error();
+    profile.lockfile = LockfileKind::kPnpm;
+    profile.locked = std::move(*locked);
+    profile.package_manager_source = "pnpm-lock.yaml";
+    decide_host_level(profile);
   }
   return ok_result();
+}
+
+// `packageManager` is "<name>@<version>[+<hash>]" (corepack's form).
+std::optional<PackageManager> manager_of_field(std::string_view field) {
+  const std::size_t at = field.find('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view name = field.substr(0, at);
+  if (name == "npm") return PackageManager::kNpm;
+  if (name == "pnpm") return PackageManager::kPnpm;
+  if (name != "yarn") return std::nullopt;
+  std::string_view version = field.substr(at + 1);
+  std::size_t digits = 0;
+  while (digits < version.size() && version[digits] >= '0' && version[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 6) return std::nullopt;
+  version = version.substr(0, digits);
+  return version == "0" || version == "1" ? PackageManager::kYarnClassic : PackageManager::kYarnBerry;
+}
+
+void detect_package_manager(const fs::path& root, AppProfile& profile) {
+  switch (profile.lockfile) {
+    case LockfileKind::kNpm: profile.package_manager = PackageManager::kNpm; return;
+    case LockfileKind::kYarnClassic: profile.package_manager = PackageManager::kYarnClassic; return;
+    case LockfileKind::kYarnBerry: profile.package_manager = PackageManager::kYarnBerry; return;
+    case LockfileKind::kPnpm: profile.package_manager = PackageManager::kPnpm; return;
+    case LockfileKind::kNone: break;
+  }
+  if (!profile.packages.empty()) {
+    if (const auto m = manager_of_field(profile.packages.front().manifest.package_manager)) {
+      profile.package_manager = *m;
+      profile.package_manager_source = "packageManager field";
+      return;
+    }
+  }
+  if (is_file(root / ".yarnrc.yml")) {
+    profile.package_manager = PackageManager::kYarnBerry;
+    profile.package_manager_source = ".yarnrc.yml";
+    return;
+  }
+  profile.package_manager = PackageManager::kNpm;
+  profile.package_manager_source = "default";
+}
+
+// pnpm-workspace.yaml: {packages: ["packages/*", "!**/test/**"]}. Read only
+// when package.json has no `workspaces`, as pnpm ignores that field.
+Result<std::vector<std::string>> read_pnpm_workspace(const fs::path& path, const ParseLimits& limits) {
+  auto text = read_file(path, limits.max_document_bytes);
+  if (!text) return std::move(text).error();
+  const std::string what = path.string();
+  model_detail::YamlLimits yaml_limits;
+  yaml_limits.max_bytes = limits.max_document_bytes;
+  yaml_limits.max_depth = limits.max_depth;
+  auto root = model_detail::parse_yaml(*text, what, what, yaml_limits);
+  if (!root) return std::move(root).error();
+  std::vector<std::string> patterns;
+  if (root->is_null()) return patterns;
+  if (!root->is_mapping()) return model_detail::yaml_node_error(*root, what, what, "", "expected a mapping");
+  const model_detail::YamlNode* packages = root->find("packages");
+  if (packages == nullptr || packages->is_null()) return patterns;
+  if (!packages->is_sequence()) {
+    return model_detail::yaml_node_error(*packages, what, what, "packages", "expected a list of folder globs");
+  }
+  for (const auto& item : packages->children) {
+    if (!item.is_scalar() || item.is_null()) {
+      return model_detail::yaml_node_error(item, what, what, "packages", "expected a folder glob");
+    }
+    patterns.push_back(item.text);
+  }
+  return patterns;
 }
 
 Result<AppProfile> load(const fs::path& root, const ParseLimits& limits) {
@@ -292,8 +404,16 @@ Result<AppProfile> load(const fs::path& root, const ParseLimits& limits) {
   auto root_manifest = read_manifest_file(root_manifest_path, limits);
   if (!root_manifest) return std::move(root_manifest).error();
 
-  WorkspaceFinder finder(root, root_manifest_path);
-  for (const auto& pattern : root_manifest->workspaces) {
+  std::vector<std::string> patterns = root_manifest->workspaces;
+  fs::path patterns_file = root_manifest_path;
+  if (patterns.empty() && is_file(root / "pnpm-workspace.yaml")) {
+    patterns_file = root / "pnpm-workspace.yaml";
+    auto pnpm_patterns = read_pnpm_workspace(patterns_file, limits);
+    if (!pnpm_patterns) return std::move(pnpm_patterns).error();
+    patterns = std::move(*pnpm_patterns);
+  }
+  WorkspaceFinder finder(root, patterns_file);
+  for (const auto& pattern : patterns) {
     if (auto r = finder.add_pattern(pattern); !r) return std::move(r).error();
   }
   profile.packages.reserve(finder.found().size() + 1);
@@ -306,6 +426,7 @@ Result<AppProfile> load(const fs::path& root, const ParseLimits& limits) {
   }
 
   if (auto r = read_lockfile(root, limits, profile); !r) return std::move(r).error();
+  detect_package_manager(root, profile);
   return profile;
 }
 

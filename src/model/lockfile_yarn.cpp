@@ -23,10 +23,6 @@ namespace {
 // ~50,000 packages while capping the DOM at a few hundred MB for hostile input.
 constexpr std::size_t kMaxBerryNodes = 2'000'000;
 
-bool is_registry_version(std::string_view version) {
-  return !version.empty() && version.size() <= semver::kMaxVersionLength && semver::Version::parse(version).ok();
-}
-
 // True when a descriptor's range resolves through the registry: a semver
 // range or tag ("^1.2.0", "latest", ">=1 <2") or an "npm:" alias. Anything
 // with a protocol or a path (git, github:, file:, link:, a URL, "user/repo")
@@ -44,6 +40,26 @@ std::string_view real_name(const Descriptor& d) {
   const auto t = split_descriptor(target);
   if (t && (!t->range.empty() || target.starts_with('@'))) return t->name;
   return d.name;
+}
+
+// What a descriptor contributes to LockedPackage::descriptors: its range,
+// "npm:" dropped when it only spells out the protocol ("a@npm:^1" ->
+// "^1"), kept for an alias ("b@npm:a@^1" -> "npm:a@^1"). Empty for a
+// range that does not go through the registry.
+std::string descriptor_range(const Descriptor& d) {
+  if (!is_registry_range(d.range)) return {};
+  if (!d.range.starts_with("npm:")) return std::string(d.range);
+  const std::string_view target = d.range.substr(4);
+  const auto t = split_descriptor(target);
+  if (t && (!t->range.empty() || target.starts_with('@'))) return std::string(d.range);
+  return std::string(target);
+}
+
+void add_descriptor(std::vector<std::string>& out, std::string_view key) {
+  const auto d = split_descriptor(key);
+  if (!d) return;
+  std::string range = descriptor_range(*d);
+  if (!range.empty()) out.push_back(std::move(range));
 }
 
 Error too_many(std::string_view file) {
@@ -78,7 +94,7 @@ class ClassicParser {
       if (auto r = handle_line(line, line_number); !r) return std::move(r).error();
     }
     if (auto r = finish_entry(); !r) return std::move(r).error();
-    sort_and_deduplicate(out_);
+    merge_by_version(out_);
     return std::move(out_);
   }
 
@@ -211,7 +227,7 @@ class ClassicParser {
       if (auto r = finish_entry(); !r) return r;
       entry_ = Entry{};
       entry_.line = line_number;
-      entry_.first_key = std::move(keys.front());
+      entry_.keys = std::move(keys);
       in_entry_ = true;
       return ok_result();
     }
@@ -231,18 +247,26 @@ class ClassicParser {
   Result<void> finish_entry() {
     if (!in_entry_) return ok_result();
     in_entry_ = false;
-    const auto d = split_descriptor(entry_.first_key);
-    if (!d) return fail(entry_.line, "entry '" + entry_.first_key + "' has no package name");
-    if (!entry_.has_version) return fail(entry_.line, "entry '" + entry_.first_key + "' has no version");
-    if (!is_registry_range(d->range) || !is_registry_version(entry_.version)) return ok_result();
+    const std::string& first_key = entry_.keys.front();
+    const auto d = split_descriptor(first_key);
+    if (!d) return fail(entry_.line, "entry '" + first_key + "' has no package name");
+    if (!entry_.has_version) return fail(entry_.line, "entry '" + first_key + "' has no version");
+    if (!is_registry_range(d->range)) return ok_result();
+    auto version = registry_version(entry_.version);
+    if (!version) return ok_result();
     if (out_.size() >= kMaxLockedPackages) return too_many(file_);
-    out_.push_back(LockedPackage{std::string(real_name(*d)), std::move(entry_.version), std::move(entry_.integrity), {}, false, {}});
+    LockedPackage p;
+    p.name = std::string(real_name(*d));
+    p.version = std::move(*version);
+    p.integrity = std::move(entry_.integrity);
+    for (const auto& key : entry_.keys) add_descriptor(p.descriptors, key);
+    out_.push_back(std::move(p));
     return ok_result();
   }
 
   struct Entry {
     std::size_t line = 0;
-    std::string first_key;
+    std::vector<std::string> keys;  // never empty
     std::string version;
     bool has_version = false;
     std::string integrity;
@@ -291,11 +315,26 @@ Result<std::vector<LockedPackage>> parse_berry(std::string_view text, std::strin
     if (const YamlNode* v = entry.find("version"); v != nullptr && v->is_scalar() && !v->is_null()) {
       version = v->text;
     }
-    if (!is_registry_version(version)) continue;
+    auto canonical = registry_version(version);
+    if (!canonical) continue;
     if (out.size() >= kMaxLockedPackages) return too_many(file);
-    out.push_back(LockedPackage{std::string(d->name), std::string(version), {}, {}, false, {}});
+    LockedPackage p;
+    p.name = std::string(d->name);
+    p.version = std::move(*canonical);
+    // The key lists the descriptors: "a@npm:^1.0.0, a@npm:^1.2.0".
+    std::string_view rest = key;
+    while (!rest.empty()) {
+      std::size_t comma = rest.find(',');
+      if (comma == std::string_view::npos) comma = rest.size();
+      std::string_view one = rest.substr(0, comma);
+      rest.remove_prefix(std::min(rest.size(), comma + 1));
+      while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+      while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+      add_descriptor(p.descriptors, one);
+    }
+    out.push_back(std::move(p));
   }
-  sort_and_deduplicate(out);
+  merge_by_version(out);
   return out;
 }
 

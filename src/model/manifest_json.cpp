@@ -333,6 +333,8 @@ void read_manifest(const json::object& object, bool read_published, Manifest& m)
               m.peer_dependencies_meta.insert_or_assign(std::string(key_of(entry)), pm);
             }
           }
+        } else if (k == "packageManager") {
+          if (const auto s = string_of(v)) m.package_manager = *s;
         } else if (k == "private") {
           if (const auto* b = v.if_bool()) {
             m.private_package = *b;
@@ -490,6 +492,7 @@ void write_manifest(Writer& w, const Manifest& m, bool with_published) {
   }
   write_string_map(w, "scripts", m.scripts);
   write_string_array(w, "workspaces", m.workspaces);
+  w.field_nonempty("packageManager", m.package_manager);
   write_string_map(w, "dependencies", m.dependencies);
   write_string_map(w, "devDependencies", m.dev_dependencies);
   write_string_map(w, "peerDependencies", m.peer_dependencies);

@@ -43,6 +43,23 @@ TEST_CASE("host profile of the sample app") {
   CHECK(host.locked.empty());
 }
 
+TEST_CASE("host profile: the locked version is the host-level copy, else the highest") {
+  AppProfile app = sample_app();
+  auto copy = [](const char* name, const char* version, bool host_level) {
+    callboard::LockedPackage l;
+    l.name = name;
+    l.version = version;
+    l.host_level = host_level;
+    return l;
+  };
+  app.locked = {copy("react", "18.2.0", true), copy("react", "18.3.1", false), copy("zod", "3.22.4", false),
+                copy("zod", "3.23.0", false), copy("pg", "8.11.0", false), copy("pg", "8.12.0", true)};
+  const HostProfile host = host_from_app(app);
+  CHECK(host.locked.at("react") == "18.2.0");
+  CHECK(host.locked.at("zod") == "3.23.0");
+  CHECK(host.locked.at("pg") == "8.12.0");
+}
+
 TEST_CASE("the sample app upgrades within 1.31 without a blocker") {
   auto report = check_upgrade(sample_app(), real_catalog(), "1.31.4", {});
   REQUIRE(report.ok());

@@ -21,6 +21,7 @@ using callboard::AppProfile;
 using callboard::ErrorCode;
 using callboard::LockedPackage;
 using callboard::LockfileKind;
+using callboard::PackageManager;
 using callboard::PackageRole;
 
 const fs::path kApps = fs::path(CALLBOARD_REPO_ROOT) / "tests" / "fixtures" / "apps";
@@ -68,6 +69,27 @@ class TempApp {
   fs::path root_;
 };
 
+LockedPackage locked(std::string name, std::string version, std::string integrity, std::string path,
+                     bool host_level, std::vector<std::string> descriptors = {}) {
+  LockedPackage l;
+  l.name = std::move(name);
+  l.version = std::move(version);
+  l.integrity = std::move(integrity);
+  l.path = std::move(path);
+  l.host_level = host_level;
+  l.descriptors = std::move(descriptors);
+  return l;
+}
+
+// name@version of each host-level entry, in order.
+std::vector<std::string> host_level_of(const AppProfile& p) {
+  std::vector<std::string> out;
+  for (const auto& l : p.locked) {
+    if (l.host_level) out.push_back(l.name + "@" + l.version);
+  }
+  return out;
+}
+
 callboard::Error load_error(const fs::path& root, const callboard::ParseLimits& limits = {}) {
   auto profile = callboard::load_app_profile(root, limits);
   REQUIRE_FALSE(profile.ok());
@@ -94,9 +116,15 @@ TEST_CASE("an npm app: globs, literal folders, package-lock.json", "[model][app]
   CHECK(p.packages[6].manifest.name == "@internal/plugin-nested-backend");
   // package-lock.json wins over the yarn.lock next to it.
   CHECK(p.lockfile == LockfileKind::kNpm);
-  CHECK(p.locked == std::vector<LockedPackage>{{"@backstage/backend-defaults", "0.4.4", "sha512-bd"},
-                                               {"@backstage/core-plugin-api", "1.9.3", "sha512-cpa-old"},
-                                               {"@backstage/core-plugin-api", "1.9.4", "sha512-cpa"}});
+  CHECK(p.locked == std::vector<LockedPackage>{
+                         locked("@backstage/backend-defaults", "0.4.4", "sha512-bd",
+                                "node_modules/@backstage/backend-defaults", true),
+                         locked("@backstage/core-plugin-api", "1.9.4", "sha512-cpa",
+                                "node_modules/@backstage/core-plugin-api", true),
+                         locked("@backstage/core-plugin-api", "1.9.3", "sha512-cpa-old",
+                                "packages/backend/node_modules/@backstage/core-plugin-api", false)});
+  CHECK(p.package_manager == PackageManager::kNpm);
+  CHECK(p.package_manager_source == "package-lock.json");
 }
 
 TEST_CASE("a yarn classic app: workspaces in the object form", "[model][app]") {
@@ -104,8 +132,11 @@ TEST_CASE("a yarn classic app: workspaces in the object form", "[model][app]") {
   CHECK(p.backstage_version.empty());  // no backstage.json
   CHECK(paths_of(p) == std::vector<std::string>{".", "packages/app"});
   CHECK(p.lockfile == LockfileKind::kYarnClassic);
-  CHECK(p.locked == std::vector<LockedPackage>{{"@backstage/config", "1.2.0", "sha512-config"},
-                                               {"@backstage/core-plugin-api", "1.9.4", "sha512-cpa"}});
+  CHECK(p.locked == std::vector<LockedPackage>{
+                         locked("@backstage/config", "1.2.0", "sha512-config", "", true, {"^1.2.0"}),
+                         locked("@backstage/core-plugin-api", "1.9.4", "sha512-cpa", "", true, {"^1.9.3"})});
+  CHECK(p.package_manager == PackageManager::kYarnClassic);
+  CHECK(p.package_manager_source == "yarn.lock");
 }
 
 TEST_CASE("a yarn berry app: '**' matches the folder itself and its descendants", "[model][app]") {
@@ -113,7 +144,9 @@ TEST_CASE("a yarn berry app: '**' matches the folder itself and its descendants"
   CHECK(p.backstage_version == "1.31.0");
   CHECK(paths_of(p) == std::vector<std::string>{".", "packages", "packages/deep/inner"});
   CHECK(p.lockfile == LockfileKind::kYarnBerry);
-  CHECK(p.locked == std::vector<LockedPackage>{{"@backstage/config", "1.2.0", ""}});
+  CHECK(p.locked == std::vector<LockedPackage>{locked("@backstage/config", "1.2.0", "", "", true, {"^1.2.0"})});
+  CHECK(p.package_manager == PackageManager::kYarnBerry);
+  CHECK(p.package_manager_source == "yarn.lock");
 }
 
 TEST_CASE("examples/sample-app is a 1.31.0 app whose ranges admit the release", "[model][app][example]") {
@@ -123,6 +156,8 @@ TEST_CASE("examples/sample-app is a 1.31.0 app whose ranges admit the release", 
   REQUIRE(paths_of(p) == std::vector<std::string>{".", "packages/app", "packages/backend"});
   CHECK(p.lockfile == LockfileKind::kNone);
   CHECK(p.locked.empty());
+  CHECK(p.package_manager == PackageManager::kNpm);
+  CHECK(p.package_manager_source == "default");
   CHECK(p.packages[0].manifest.private_package);
   CHECK(p.packages[0].manifest.workspaces == std::vector<std::string>{"packages/*", "plugins/*"});
   CHECK(callboard::detect_role(p.packages[1].manifest) == PackageRole::kFrontend);
@@ -257,4 +292,159 @@ TEST_CASE("load_app_profile: at most 2000 workspaces", "[model][app]") {
   const auto e = load_error(app.root());
   CHECK(e.code == ErrorCode::kResourceExhausted);
   CHECK(e.message.find("2000 workspaces") != std::string::npos);
+}
+
+TEST_CASE("a pnpm app: pnpm-workspace.yaml and pnpm-lock.yaml 9.0", "[model][app][pnpm]") {
+  const AppProfile p = load_ok(kApps / "pnpm-app");
+  // The root package.json has no `workspaces`: pnpm-workspace.yaml's globs.
+  CHECK(paths_of(p) == std::vector<std::string>{".", "packages/backend"});
+  CHECK(p.lockfile == LockfileKind::kPnpm);
+  CHECK(p.package_manager == PackageManager::kPnpm);
+  CHECK(p.package_manager_source == "pnpm-lock.yaml");
+  // semver: 7.8.6 is the root's own range, 6.3.2 a workspace's and an alias.
+  CHECK(host_level_of(p) == std::vector<std::string>{"@backstage/types@1.2.2", "js-tokens@4.0.0",
+                                                      "loose-envify@1.4.0", "react@18.3.1", "react-dom@18.3.1",
+                                                      "scheduler@0.23.2", "semver@7.8.6"});
+  REQUIRE(p.locked.size() == 8);
+  CHECK(p.locked[6].version == "7.8.6");
+  CHECK(p.locked[7].version == "6.3.2");
+  CHECK_FALSE(p.locked[7].host_level);
+}
+
+TEST_CASE("load_app_profile: yarn host-level copies, by the app's ranges then by use", "[model][app]") {
+  const std::string classic =
+      "# yarn lockfile v1\n\n"
+      "a@^1.0.0, a@^1.1.0, a@^1.2.0:\n  version \"1.2.0\"\n\n"
+      "a@^2.0.0:\n  version \"2.0.0\"\n\n"
+      "b@^1.0.0:\n  version \"1.0.0\"\n\n"
+      "b@^2.0.0:\n  version \"2.0.0\"\n\n"
+      "c@^3.0.0:\n  version \"3.0.0\"\n\n"
+      "\"c-alias@npm:c@^4.0.0\":\n  version \"4.0.0\"\n\n"
+      "d@^1.0.0:\n  version \"1.0.0\"\n\n"
+      "d@^1.5.0:\n  version \"1.5.0\"\n";
+  const std::string berry =
+      "__metadata:\n  version: 8\n\n"
+      "\"a@npm:^1.0.0, a@npm:^1.1.0, a@npm:^1.2.0\":\n  version: 1.2.0\n  resolution: \"a@npm:1.2.0\"\n\n"
+      "\"a@npm:^2.0.0\":\n  version: 2.0.0\n  resolution: \"a@npm:2.0.0\"\n\n"
+      "\"b@npm:^1.0.0\":\n  version: 1.0.0\n  resolution: \"b@npm:1.0.0\"\n\n"
+      "\"b@npm:^2.0.0\":\n  version: 2.0.0\n  resolution: \"b@npm:2.0.0\"\n\n"
+      "\"c@npm:^3.0.0\":\n  version: 3.0.0\n  resolution: \"c@npm:3.0.0\"\n\n"
+      "\"c-alias@npm:c@^4.0.0\":\n  version: 4.0.0\n  resolution: \"c@npm:4.0.0\"\n\n"
+      "\"d@npm:^1.0.0\":\n  version: 1.0.0\n  resolution: \"d@npm:1.0.0\"\n\n"
+      "\"d@npm:^1.5.0\":\n  version: 1.5.0\n  resolution: \"d@npm:1.5.0\"\n";
+  for (const auto& [lock, kind] : {std::pair{classic, LockfileKind::kYarnClassic},
+                                   std::pair{berry, LockfileKind::kYarnBerry}}) {
+    INFO(lock);
+    TempApp app;
+    // a: the root writes ^2.0.0 (the less used version wins); b: only a
+    // workspace writes a range; c: 4.0.0 is reached only through an alias;
+    // d: nobody writes either range, equal use, so the higher.
+    app.write("package.json", R"({"name": "root", "workspaces": ["packages/*"],
+      "dependencies": {"a": "^2.0.0", "c-alias": "npm:c@^4.0.0"}})");
+    app.write("packages/x/package.json", R"({"name": "x", "devDependencies": {"a": "^1.0.0", "b": "npm:^1.0.0"}})");
+    app.write("yarn.lock", lock);
+    const AppProfile p = load_ok(app.root());
+    CHECK(p.lockfile == kind);
+    CHECK(host_level_of(p) == std::vector<std::string>{"a@2.0.0", "b@1.0.0", "c@3.0.0", "d@1.5.0"});
+    REQUIRE(p.locked.size() == 8);
+    CHECK(p.locked[0].version == "2.0.0");  // host-level first
+    CHECK(p.locked[1].descriptors == std::vector<std::string>{"^1.0.0", "^1.1.0", "^1.2.0"});
+    CHECK(p.locked[5].descriptors == std::vector<std::string>{"npm:c@^4.0.0"});
+  }
+  SECTION("without the app's ranges the most used version is host-level") {
+    TempApp app;
+    app.write("package.json", R"({"name": "root"})");
+    app.write("yarn.lock", classic);
+    const AppProfile p = load_ok(app.root());
+    CHECK(host_level_of(p) == std::vector<std::string>{"a@1.2.0", "b@2.0.0", "c@3.0.0", "d@1.5.0"});
+  }
+}
+
+TEST_CASE("load_app_profile: which package manager", "[model][app]") {
+  struct Case {
+    std::string package_json;
+    std::string file;  // written besides package.json when not empty
+    PackageManager expected;
+    std::string source;
+  };
+  const std::vector<Case> cases{
+      {R"({"packageManager": "yarn@1.22.19"})", "", PackageManager::kYarnClassic, "packageManager field"},
+      {R"({"packageManager": "yarn@4.4.1"})", "", PackageManager::kYarnBerry, "packageManager field"},
+      {R"({"packageManager": "yarn@2.4.3"})", "", PackageManager::kYarnBerry, "packageManager field"},
+      {R"({"packageManager": "yarn@10.0.0"})", "", PackageManager::kYarnBerry, "packageManager field"},
+      {R"({"packageManager": "pnpm@9.1.0+sha512.abc"})", "", PackageManager::kPnpm, "packageManager field"},
+      {R"({"packageManager": "npm@10"})", ".yarnrc.yml", PackageManager::kNpm, "packageManager field"},
+      {R"({"packageManager": "bun@1.1.0"})", "", PackageManager::kNpm, "default"},
+      {R"({"packageManager": "yarn"})", "", PackageManager::kNpm, "default"},
+      {R"({"packageManager": 4})", ".yarnrc.yml", PackageManager::kYarnBerry, ".yarnrc.yml"},
+      {R"({})", ".yarnrc.yml", PackageManager::kYarnBerry, ".yarnrc.yml"},
+      {R"({})", "", PackageManager::kNpm, "default"},
+      // The lockfile comes first.
+      {R"({"packageManager": "pnpm@9.1.0"})", "yarn.lock", PackageManager::kYarnClassic, "yarn.lock"},
+      {R"({"packageManager": "yarn@4.4.1"})", "package-lock.json", PackageManager::kNpm, "package-lock.json"},
+      {R"({"packageManager": "yarn@4.4.1"})", "npm-shrinkwrap.json", PackageManager::kNpm, "npm-shrinkwrap.json"},
+      {R"({"packageManager": "npm@10.0.0"})", "pnpm-lock.yaml", PackageManager::kPnpm, "pnpm-lock.yaml"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.package_json << " + " << c.file);
+    TempApp app;
+    app.write("package.json", c.package_json);
+    if (c.file == "package-lock.json" || c.file == "npm-shrinkwrap.json") {
+      app.write(c.file, R"({"lockfileVersion": 3, "packages": {}})");
+    } else if (c.file == "pnpm-lock.yaml") {
+      app.write(c.file, "lockfileVersion: '9.0'\n");
+    } else if (c.file == "yarn.lock") {
+      app.write(c.file, "# yarn lockfile v1\n");
+    } else if (!c.file.empty()) {
+      app.write(c.file, "nodeLinker: node-modules\n");
+    }
+    const AppProfile p = load_ok(app.root());
+    CHECK(p.package_manager == c.expected);
+    CHECK(p.package_manager_source == c.source);
+  }
+  CHECK(callboard::to_string(PackageManager::kNpm) == "npm");
+  CHECK(callboard::to_string(PackageManager::kYarnClassic) == "yarn-classic");
+  CHECK(callboard::to_string(PackageManager::kYarnBerry) == "yarn-berry");
+  CHECK(callboard::to_string(PackageManager::kPnpm) == "pnpm");
+}
+
+TEST_CASE("load_app_profile: lockfile order and broken pnpm files", "[model][app][pnpm]") {
+  SECTION("npm-shrinkwrap.json before package-lock.json before yarn.lock before pnpm-lock.yaml") {
+    TempApp app;
+    app.package("", "root");
+    app.write("pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n  p@1.0.0:\n    resolution: {integrity: x}\n");
+    CHECK(load_ok(app.root()).lockfile == LockfileKind::kPnpm);
+    app.write("yarn.lock", "y@^1:\n  version \"1.0.0\"\n");
+    CHECK(load_ok(app.root()).lockfile == LockfileKind::kYarnClassic);
+    app.write("package-lock.json", R"({"lockfileVersion": 3, "packages": {"node_modules/l": {"version": "1.0.0"}}})");
+    AppProfile p = load_ok(app.root());
+    REQUIRE(p.locked.size() == 1);
+    CHECK(p.locked[0].name == "l");
+    app.write("npm-shrinkwrap.json", R"({"lockfileVersion": 3, "packages": {"node_modules/s": {"version": "1.0.0"}}})");
+    p = load_ok(app.root());
+    REQUIRE(p.locked.size() == 1);
+    CHECK(p.locked[0].name == "s");
+    CHECK(p.package_manager_source == "npm-shrinkwrap.json");
+  }
+  SECTION("a broken pnpm-lock.yaml") {
+    TempApp app;
+    app.package("", "root");
+    app.write("pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: [\n");
+    const auto e = load_error(app.root());
+    CHECK(e.code == ErrorCode::kInvalidArgument);
+    CHECK(e.detail("file") == (app.root() / "pnpm-lock.yaml").string());
+    CHECK_FALSE(e.detail("line").empty());
+  }
+  SECTION("a broken pnpm-workspace.yaml") {
+    TempApp app;
+    app.package("", "root");
+    app.write("pnpm-workspace.yaml", "packages: packages/*\n");
+    auto e = load_error(app.root());
+    CHECK(e.detail("file") == (app.root() / "pnpm-workspace.yaml").string());
+    CHECK(e.detail("line") == "1");
+    app.write("pnpm-workspace.yaml", "packages:\n  - ../out/*\n");
+    e = load_error(app.root());
+    CHECK(e.detail("pattern") == "../out/*");
+    CHECK(e.detail("file") == (app.root() / "pnpm-workspace.yaml").string());
+  }
 }

@@ -1,5 +1,5 @@
 // The private lockfile readers (src/model/lockfile.hpp): package-lock.json
-// v1/v2/v3, yarn.lock classic and berry.
+// v1/v2/v3, yarn.lock classic and berry, pnpm-lock.yaml 5.x/6.x/9.x.
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -43,6 +43,27 @@ callboard::Error yarn_error(std::string_view text) {
 
 using L = LockedPackage;
 
+// An npm copy: installed at `path`.
+L npm(std::string name, std::string version, std::string integrity, std::string path) {
+  L l;
+  l.host_level = path == "node_modules/" + name;
+  l.name = std::move(name);
+  l.version = std::move(version);
+  l.integrity = std::move(integrity);
+  l.path = std::move(path);
+  return l;
+}
+
+// A yarn/pnpm entry: one (name, version) with the descriptors resolving to it.
+L entry(std::string name, std::string version, std::string integrity, std::vector<std::string> descriptors) {
+  L l;
+  l.name = std::move(name);
+  l.version = std::move(version);
+  l.integrity = std::move(integrity);
+  l.descriptors = std::move(descriptors);
+  return l;
+}
+
 }  // namespace
 
 TEST_CASE("split_descriptor", "[model][lockfile]") {
@@ -80,22 +101,28 @@ TEST_CASE("package-lock.json v3: the packages map", "[model][lockfile]") {
       "node_modules/no-version": {"optional": true},
       "node_modules/mirror": {"version": "2.0.0", "resolved": "https://mirror.invalid/mirror/-/mirror-2.0.0.tgz"}
     }})");
+  // One entry per install path; the host-level copy first, then by version.
   const std::vector<L> expected{
-      {"@backstage/core-plugin-api", "1.9.4", "sha512-core"},
-      {"mirror", "2.0.0", ""},
-      {"react", "17.0.2", "sha512-react17"},
-      {"react", "18.3.1", "sha512-react"},
-      {"string-width", "4.2.3", "sha512-sw"},
-      {"zod", "3.22.4", "sha512-zod"},
+      npm("@backstage/core-plugin-api", "1.9.4", "sha512-core", "node_modules/@backstage/core-plugin-api"),
+      npm("mirror", "2.0.0", "", "node_modules/mirror"),
+      npm("react", "18.3.1", "sha512-react", "node_modules/react"),
+      npm("react", "17.0.2", "sha512-react17", "node_modules/@backstage/core-plugin-api/node_modules/react"),
+      npm("string-width", "4.2.3", "sha512-sw", "node_modules/string-width"),
+      // The alias is installed as node_modules/string-width-cjs: not host-level.
+      npm("string-width", "4.2.3", "sha512-sw", "node_modules/string-width-cjs"),
+      // A workspace-nested copy.
+      npm("zod", "3.22.4", "sha512-zod", "packages/app/node_modules/zod"),
   };
   CHECK(locked == expected);
+  CHECK_FALSE(locked[5].host_level);
+  CHECK_FALSE(locked[6].host_level);
 }
 
 TEST_CASE("package-lock.json v2 prefers packages over dependencies", "[model][lockfile]") {
   const auto locked = npm_ok(R"({"lockfileVersion": 2,
     "packages": {"": {}, "node_modules/a": {"version": "1.0.0"}},
     "dependencies": {"b": {"version": "2.0.0"}}})");
-  CHECK(locked == std::vector<L>{{"a", "1.0.0", ""}});
+  CHECK(locked == std::vector<L>{npm("a", "1.0.0", "", "node_modules/a")});
 }
 
 TEST_CASE("package-lock.json v1: the nested dependencies tree", "[model][lockfile]") {
@@ -112,11 +139,19 @@ TEST_CASE("package-lock.json v1: the nested dependencies tree", "[model][lockfil
       "x": {"version": "1.0.0", "integrity": "sha512-x"}
     }})");
   const std::vector<L> expected{
-      {"@scope/c", "3.1.0", "sha512-c"}, {"a", "1.0.0", "sha512-a1"}, {"a", "2.0.0", ""},
-      {"b", "1.0.0", "sha512-b1"},       {"b", "2.0.0", "sha512-b2"}, {"dup", "1.0.0", ""},
-      {"x", "1.0.0", "sha512-x"},  // the copy with an integrity wins the dedupe
+      npm("@scope/c", "3.1.0", "sha512-c", "node_modules/c-alias"),  // an alias: not host-level
+      npm("a", "1.0.0", "sha512-a1", "node_modules/a"),
+      npm("a", "2.0.0", "", "node_modules/a/node_modules/b/node_modules/a"),
+      npm("b", "2.0.0", "sha512-b2", "node_modules/b"),
+      npm("b", "1.0.0", "sha512-b1", "node_modules/a/node_modules/b"),
+      npm("dup", "1.0.0", "", "node_modules/dup"),
+      npm("x", "1.0.0", "sha512-x", "node_modules/x"),
+      npm("x", "1.0.0", "", "node_modules/dup/node_modules/x"),  // one entry per path, no dedupe
   };
   CHECK(locked == expected);
+  CHECK(locked[0].host_level == false);
+  CHECK(locked[6].host_level);
+  CHECK_FALSE(locked[7].host_level);
 }
 
 TEST_CASE("package-lock.json: empty lockfiles", "[model][lockfile]") {
@@ -198,12 +233,16 @@ TEST_CASE("yarn.lock classic", "[model][lockfile]") {
       "  version: \"1.2.3\"  # trailing comment\n");
   CHECK(lock.kind == LockfileKind::kYarnClassic);
   const std::vector<L> expected{
-      {"@backstage/core-plugin-api", "1.9.4", "sha512-core=="},
-      {"esc\"aped", "1.2.3", ""},
-      {"js-tokens", "4.0.0", "sha512-js=="},
-      {"string-width", "4.2.3", "sha512-sw"},
+      entry("@backstage/core-plugin-api", "1.9.4", "sha512-core==", {"^1.9.0", "^1.9.3"}),
+      entry("esc\"aped", "1.2.3", "", {"^1"}),
+      entry("js-tokens", "4.0.0", "sha512-js==", {"^4.0.0"}),
+      entry("string-width", "4.2.3", "sha512-sw", {"npm:string-width@^4.2.0"}),
   };
   CHECK(lock.packages == expected);
+  for (const auto& p : lock.packages) {
+    CHECK(p.path.empty());
+    CHECK_FALSE(p.host_level);  // decided by load_app_profile
+  }
 }
 
 TEST_CASE("yarn.lock classic: errors carry the line", "[model][lockfile]") {
@@ -287,9 +326,9 @@ __metadata:
   CHECK(lock.kind == LockfileKind::kYarnBerry);
   // Berry's checksum hashes yarn's cache zip, so integrity stays empty.
   const std::vector<L> expected{
-      {"@backstage/core-plugin-api", "1.9.4", ""},
-      {"resolve", "1.22.8", ""},
-      {"string-width", "4.2.3", ""},
+      entry("@backstage/core-plugin-api", "1.9.4", "", {"^1.9.0", "^1.9.3"}),
+      entry("resolve", "1.22.8", "", {"^1.22.1"}),
+      entry("string-width", "4.2.3", "", {"npm:string-width@^4.2.0"}),
   };
   CHECK(lock.packages == expected);
 }
@@ -307,4 +346,18 @@ TEST_CASE("yarn.lock berry: errors", "[model][lockfile]") {
   e = yarn_error("__metadata:\n  version: &x 8\nb: *x\n");
   CHECK(e.message.find("aliases") != std::string::npos);
   CHECK(yarn_ok("__metadata:\n  version: 8\n").packages.empty());
+}
+
+TEST_CASE("lockfiles: versions are reported in canonical form (fuzz_yarn_lock)", "[model][lockfile]") {
+  // semver reads "1.9.4 " and "v1.9.4" as 1.9.4: two texts of one version
+  // would be two entries that sort as equal.
+  const auto lock = yarn_ok("a@^1.9.3:\n  version \"1.9.4 \"\n\na@^1.9.0:\n  version \"v1.9.4\"\n  integrity sha512-a\n");
+  CHECK(lock.packages == std::vector<L>{entry("a", "1.9.4", "sha512-a", {"^1.9.0", "^1.9.3"})});
+  const auto locked = npm_ok(R"({"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "v1.0.0+b.1"}}})");
+  CHECK(locked == std::vector<L>{npm("a", "1.0.0+b.1", "", "node_modules/a")});
+  auto pnpm = md::parse_pnpm_lock("lockfileVersion: '9.0'\npackages:\n  a@v1.0.0:\n    resolution: {integrity: x}\n",
+                                  "pnpm-lock.yaml");
+  REQUIRE(pnpm);
+  REQUIRE(pnpm->size() == 1);
+  CHECK((*pnpm)[0].version == "1.0.0");
 }

@@ -299,3 +299,16 @@ TEST_CASE("manifest errors say where and why", "[model][manifest][errors]") {
     CHECK_FALSE(parse_manifest(deep).ok());
   }
 }
+
+TEST_CASE("packageManager: read as a string, written back", "[model][manifest]") {
+  auto m = callboard::parse_manifest(R"({"name": "app", "packageManager": "yarn@4.4.1+sha224.abc"})");
+  REQUIRE(m);
+  CHECK(m->package_manager == "yarn@4.4.1+sha224.abc");
+  CHECK(callboard::to_json(*m).find(R"("packageManager":"yarn@4.4.1+sha224.abc")") != std::string::npos);
+  auto again = callboard::parse_manifest(callboard::to_json(*m));
+  REQUIRE(again);
+  CHECK(*again == *m);
+  auto odd = callboard::parse_manifest(R"({"packageManager": ["yarn@4"]})");
+  REQUIRE(odd);
+  CHECK(odd->package_manager.empty());
+}

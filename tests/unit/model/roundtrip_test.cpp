@@ -134,6 +134,7 @@ class Gen {
     m.publish_types = text();
     for (std::size_t i = below(3); i > 0; --i) m.export_features["." + text()] = text();
     m.workspaces = texts();
+    if (chance(0.3)) m.package_manager = text();
     m.dist.tarball = text();
     m.dist.integrity = text();
     m.dist.shasum = text();

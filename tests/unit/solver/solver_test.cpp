@@ -123,6 +123,37 @@ TEST_CASE("version preferences: stable, not deprecated, installed, requested new
   }
 }
 
+TEST_CASE("the locked version kept is the host-level copy, else the highest", "[solver]") {
+  MemoryPackageSource source;
+  fill(source, R"({"x": {"1.0.0": {}, "1.1.0": {}, "1.2.0": {}}, "y": {"1.0.0": {"dependencies": {"x": "^1.0.0"}}}})");
+  auto copy = [](const char* version, const char* path) {
+    callboard::LockedPackage l;
+    l.name = "x";
+    l.version = version;
+    l.path = path;
+    l.host_level = std::string_view(path) == "node_modules/x";
+    return l;
+  };
+  SolveRequest request;
+  request.app.packages.push_back(workspace(".", R"({"name":"app","dependencies":{"x":"^1.0.0"}})"));
+  request.changes.push_back({ChangeKind::kAdd, "y", "", {}});
+  // A nested copy of 1.2.0 (some dependency's own) and the app's 1.0.0.
+  request.app.locked = {copy("1.0.0", "node_modules/x"), copy("1.2.0", "node_modules/z/node_modules/x")};
+  auto out = solve(request, source);
+  REQUIRE(out.ok());
+  CHECK(host_versions(*out->plan).at("x") == "1.0.0");
+  // The same, listed the other way round.
+  std::swap(request.app.locked[0], request.app.locked[1]);
+  out = solve(request, source);
+  REQUIRE(out.ok());
+  CHECK(host_versions(*out->plan).at("x") == "1.0.0");
+  // No host-level copy: the highest locked one.
+  request.app.locked = {copy("1.1.0", "packages/a/node_modules/x"), copy("1.0.0", "packages/b/node_modules/x")};
+  out = solve(request, source);
+  REQUIRE(out.ok());
+  CHECK(host_versions(*out->plan).at("x") == "1.1.0");
+}
+
 TEST_CASE("packages are loaded lazily and adjacent versions share one incompatibility", "[solver]") {
   // foo has 200 versions that all depend on bar ^1; bar 1.x depends on a
   // missing version of baz, so every foo fails, through one incompatibility.
