@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,19 +75,49 @@ inline void check_parse_error(const Error& e, bool says_where) {
   CALLBOARD_FUZZ_CHECK("error-says-where", where, e.to_string());
 }
 
-/// A lockfile reader's output: named, valid versions, sorted by name then
-/// version, no duplicates.
+/// What a lockfile reader returns: npm one entry per install path, yarn and
+/// pnpm one per (name, version).
+enum class LockedShape { kByPath, kByVersion };
+
+/// A lockfile reader's output (src/model/lockfile.hpp): named, valid
+/// versions, sorted by name, host-level first, version (sort_order), path.
+/// kByPath: unique non-empty paths, host_level exactly for
+/// "node_modules/<name>", no descriptors. kByVersion: no path, host_level
+/// left false, unique (name, version), descriptors sorted and unique.
 template <typename Locked>
-void check_locked_packages(const std::vector<Locked>& packages) {
+void check_locked_packages(const std::vector<Locked>& packages, LockedShape shape) {
+  std::set<std::string> paths;
   for (std::size_t i = 0; i < packages.size(); ++i) {
     const auto& p = packages[i];
-    CALLBOARD_FUZZ_CHECK("locked-name", !p.name.empty(), p.version);
-    CALLBOARD_FUZZ_CHECK("locked-version", semver::Version::parse(p.version).ok(), p.name + "@" + p.version);
-    if (i > 0) {
-      const auto& q = packages[i - 1];
-      CALLBOARD_FUZZ_CHECK("locked-sorted-unique", q.name < p.name || (q.name == p.name && q.version < p.version),
-                           q.name + "@" + q.version + " then " + p.name + "@" + p.version);
+    const std::string who = p.name + "@" + p.version + " at '" + p.path + "'";
+    CALLBOARD_FUZZ_CHECK("locked-name", !p.name.empty(), who);
+    const auto v = semver::Version::parse(p.version);
+    CALLBOARD_FUZZ_CHECK("locked-version", v.ok(), who);
+    if (shape == LockedShape::kByPath) {
+      CALLBOARD_FUZZ_CHECK("locked-path", !p.path.empty(), who);
+      CALLBOARD_FUZZ_CHECK("locked-path-unique", paths.insert(p.path).second, who);
+      CALLBOARD_FUZZ_CHECK("locked-host-level", p.host_level == (p.path == "node_modules/" + p.name), who);
+      CALLBOARD_FUZZ_CHECK("locked-no-descriptors", p.descriptors.empty(), who);
+    } else {
+      CALLBOARD_FUZZ_CHECK("locked-no-path", p.path.empty() && !p.host_level, who);
+      for (std::size_t d = 1; d < p.descriptors.size(); ++d) {
+        CALLBOARD_FUZZ_CHECK("locked-descriptors-sorted-unique", p.descriptors[d - 1] < p.descriptors[d], who);
+      }
     }
+    if (i == 0) continue;
+    const auto& q = packages[i - 1];
+    const std::string pair = q.name + "@" + q.version + " at '" + q.path + "' then " + who;
+    bool ordered = q.name < p.name;
+    if (q.name == p.name) {
+      if (q.host_level != p.host_level) {
+        ordered = q.host_level;
+      } else {
+        const auto c = semver::sort_order(*semver::Version::parse(q.version), *v);
+        // By version the pair must differ; by path, equal versions differ in path.
+        ordered = c < 0 || (c == 0 && shape == LockedShape::kByPath && q.path < p.path);
+      }
+    }
+    CALLBOARD_FUZZ_CHECK("locked-sorted-unique", ordered, pair);
   }
 }
 

@@ -1,7 +1,8 @@
 // Fuzz target: parse_package_lock (Boost.JSON underneath), lockfileVersion 1-3.
 //
-// Properties: never crashes, leaks or hangs; packages are sorted by
-// (name, version), unique, with non-empty names and valid semver versions; a
+// Properties: never crashes, leaks or hangs; packages are sorted by (name,
+// host-level first, version, path), one per install path, host-level exactly
+// at "node_modules/<name>", with non-empty names and valid semver versions; a
 // refusal is kInvalidArgument or kResourceExhausted and names the file.
 
 #include <cstddef>
@@ -26,6 +27,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const auto& packages = *locked;
-  callboard::fuzz::check_locked_packages(packages);
+  callboard::fuzz::check_locked_packages(packages, callboard::fuzz::LockedShape::kByPath);
   return 0;
 }

@@ -2,7 +2,8 @@
 //
 // Properties: never crashes, leaks or hangs; the kind reported is the one
 // detect_yarn_lock_kind gives; packages are sorted by (name, version),
-// unique, with non-empty names and valid semver versions; a refusal is
+// unique, with non-empty names, valid semver versions, no path, sorted unique
+// descriptors and host_level left to load_app_profile; a refusal is
 // kInvalidArgument (with file and line) or kResourceExhausted.
 
 #include <cstddef>
@@ -33,6 +34,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   CALLBOARD_FUZZ_CHECK("yarn-kind", lock->kind == md::detect_yarn_lock_kind(text),
                        std::to_string(static_cast<int>(lock->kind)));
   const auto& packages = lock->packages;
-  callboard::fuzz::check_locked_packages(packages);
+  callboard::fuzz::check_locked_packages(packages, callboard::fuzz::LockedShape::kByVersion);
   return 0;
 }
