@@ -406,7 +406,9 @@ CALLBOARD_EXPORT Result<ApplyReport> apply_plan(const std::filesystem::path& roo
 struct CheckProblem {
   /// "missing" (a planned copy the lockfile lacks), "wrong-version" (the
   /// host-level copy is at another version), "duplicate-singleton" (a
-  /// singleton in more than one version), "not-removed" (a package the plan
+  /// singleton in more than one version), "unplanned-copy" (another version
+  /// of a planned package the plan does not have: a duplicate it never
+  /// reported), "not-removed" (a package the plan
   /// removes is still at the top of node_modules), "no-lockfile".
   std::string id;
   std::string package;

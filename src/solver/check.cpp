@@ -80,6 +80,22 @@ InstallCheck check_install(const InstallPlan& plan, const AppProfile& installed,
               p.name + " is " + joined(h->second) + " at the top of node_modules; the plan has " + p.version);
     }
   }
+  // Copies the plan does not have: a second copy the plan never reported.
+  std::map<std::string, std::set<std::string>> planned_versions;
+  for (const PlannedPackage& p : plan.packages) {
+    if (p.action != PlanAction::kRemove) planned_versions[p.name].insert(p.version);
+  }
+  for (const auto& [name, versions] : planned_versions) {
+    auto found = all.find(name);
+    if (found == all.end() || is_singleton(name, singletons)) continue;
+    std::set<std::string> extra;
+    for (const std::string& v : found->second) {
+      if (!versions.contains(v)) extra.insert(v);
+    }
+    if (extra.empty()) continue;
+    problem("unplanned-copy", name, "", joined(extra),
+            name + " " + joined(extra) + " is installed too; the plan has only " + joined(versions));
+  }
   for (const auto& [name, versions] : all) {
     if (versions.size() < 2 || !is_singleton(name, singletons)) continue;
     problem("duplicate-singleton", name, "", joined(versions),

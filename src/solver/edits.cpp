@@ -248,12 +248,29 @@ class EditWriter {
     if (parent.empty()) global_overrides_[name] = version;
   }
 
+  /// Does the lockfile already make the package manager install `version`
+  /// for this requirement? npm and pnpm reuse a locked copy that satisfies a
+  /// new range; yarn resolves each descriptor (name@range) on its own, so
+  /// only a locked entry for that very range holds.
+  bool held_by_lock(const PlanCopy& c, const Requirement& r) const {
+    if (manager_ == PackageManager::kYarnClassic || manager_ == PackageManager::kYarnBerry) {
+      for (const LockedPackage& l : in_.request.app.locked) {
+        if (l.name == c.name && l.version == c.version &&
+            std::find(l.descriptors.begin(), l.descriptors.end(), r.range) != l.descriptors.end()) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (c.host_level) return locked_host_.contains(c.name) && locked_host_.at(c.name) == c.version;
+    return locked_any_.contains({c.name, c.version});
+  }
+
   void host_copy(const PlanCopy& c) {
-    const bool locked = locked_host_.contains(c.name) && locked_host_.at(c.name) == c.version;
     // The app's own ranges on it.
     for (const Requirement& r : c.requirements) {
       if (!r.parent.empty() || r.kind != EdgeKind::kAppPin) continue;
-      if (locked || floats_to(c.name, r.range, c.version)) continue;
+      if (held_by_lock(c, r) || floats_to(c.name, r.range, c.version)) continue;
       if (changed(c.name)) continue;  // requested_changes() writes it
       for (const auto& [ws, spec] : listing(c.name)) {
         if (ws == (r.workspace.empty() ? "." : r.workspace)) {
@@ -261,13 +278,12 @@ class EditWriter {
         }
       }
     }
-    if (locked) return;
     // Transitive requirements: any range the package manager would float
     // past the planned version needs an override (which one it meets first
     // depends on its walk, so all must agree).
     for (const Requirement& r : c.requirements) {
       if (r.parent.empty() || local_.contains(r.parent)) continue;
-      if (floats_to(c.name, r.range, c.version)) continue;
+      if (held_by_lock(c, r) || floats_to(c.name, r.range, c.version)) continue;
       set_override(c.name, "", c.version, why_held(c.name, c.version, r.range) + " (required by " + r.parent + " " +
                                               r.parent_version + ")");
       break;
@@ -275,11 +291,10 @@ class EditWriter {
   }
 
   void nested_copy(const PlanCopy& c) {
-    const bool locked = locked_any_.contains({c.name, c.version});
     const bool global = global_overrides_.contains(c.name);
     for (const Requirement& r : c.requirements) {
       if (r.parent.empty() || local_.contains(r.parent)) continue;
-      if (!global && (locked || floats_to(c.name, r.range, c.version))) continue;
+      if (!global && (held_by_lock(c, r) || floats_to(c.name, r.range, c.version))) continue;
       std::string reason = global ? "keeps " + c.name + " " + c.version + " under " + r.parent + " " +
                                         r.parent_version + " (the global override would replace it)"
                                   : why_held(c.name, c.version, r.range) + " under " + r.parent + " " + r.parent_version;
