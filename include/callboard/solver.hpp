@@ -249,14 +249,12 @@ struct PlanFinding {
   friend bool operator==(const PlanFinding&, const PlanFinding&) = default;
 };
 
-/// A release pin the package source does not serve, and the version used
-/// in its place (the nearest served version inside `^pinned`, the range
-/// Backstage's own version bump writes), or none.
+/// A release pin the package source does not serve, and the version the
+/// plan uses in its place: a served version inside `^pinned` (the range
+/// Backstage's own version bump writes), the nearest one that fits.
 struct PinSubstitute {
   std::string name;
   std::string pinned;
-  /// Empty when no served version fits `^pinned`: then the package cannot
-  /// be installed on this release at all.
   std::string chosen;
   friend bool operator==(const PinSubstitute&, const PinSubstitute&) = default;
 };

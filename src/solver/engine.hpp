@@ -100,7 +100,7 @@ struct Incompat {
   Edge edge;            ///< kDependency / kNoVersions
   std::string pinned;   ///< kReleasePin: the pinned version
   /// kReleasePin: the source does not serve `pinned`; the term allows the
-  /// nearest served version in `^pinned` (none when it covers every version).
+  /// served versions in `^pinned` (none when it covers every version).
   bool pin_unserved = false;
   bool target_unknown = false;  ///< kNoVersions: the package is not in the source
 };
@@ -161,14 +161,14 @@ class Engine {
   [[nodiscard]] const SolveStats& stats() const noexcept { return stats_; }
   [[nodiscard]] const std::set<std::string>& external() const noexcept { return external_; }
   [[nodiscard]] const std::set<std::string>& skipped() const noexcept { return skipped_; }
-  /// Release pins the source does not serve, with the version used instead
-  /// (empty when none fits `^pin`), by name.
+  /// Release pins the source does not serve, with the nearest served version
+  /// in `^pin` (empty when none), by name.
   [[nodiscard]] const std::map<std::string, PinSubstitute>& pin_substitutes() const noexcept {
     return pin_substitutes_;
   }
   /// Whether the release lets the host-level copy of `name` be `version`:
   /// true without a pin; the pinned version when the source serves it,
-  /// else the nearest served version in `^pin`.
+  /// else a served version in `^pin`.
   [[nodiscard]] bool pin_allows(const std::string& name, const std::string& version) const;
   [[nodiscard]] bool is_singleton(std::string_view name) const;
   /// The edges of a node's version (root: the root spec's edges).
@@ -244,8 +244,7 @@ class Engine {
   std::set<std::string> external_;
   std::set<std::string> skipped_;
   std::map<std::string, PinSubstitute> pin_substitutes_;
-  /// For unserved pins: the served version the host copy may take instead
-  /// (empty when none fits `^pin`).
+  /// For unserved pins: the served versions in `^pin` the host copy may take.
   std::map<std::string, std::set<std::string>, std::less<>> pin_allowed_;
   SolveStats stats_;
   std::size_t steps_ = 0;

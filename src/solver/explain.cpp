@@ -168,7 +168,7 @@ class Writer {
         if (allowed.empty() || allowed == "(no versions)") {
           return s + ", which your registry does not serve (nor any version in ^" + i.pinned + ")";
         }
-        return s + ", which your registry does not serve (the nearest it serves in ^" + i.pinned + " is " + allowed + ")";
+        return s + ", which your registry does not serve (of ^" + i.pinned + " it serves " + allowed + ")";
       }
       case CauseKind::kDerived:
         break;

@@ -87,18 +87,23 @@ Result<std::optional<std::uint32_t>> Engine::host(const std::string& name) {
   const bool pin_unserved = pin != root_.release_pins.end() && *fetched && !(*fetched)->find(pin->second);
   if (pin_unserved) {
     // A registry that serves only some versions may lack the one the
-    // release pins. Nothing unserved is ever planned: the pin moves to the
-    // nearest served version inside `^pin` (what Backstage's version bump
-    // writes for the release), or, when there is none, the package cannot
-    // be installed on this release.
+    // release pins. Nothing unserved is ever planned: the host copy may
+    // take a served version inside `^pin` (what Backstage's version bump
+    // writes for the release, so what npm installs for such an app), the
+    // nearest preferred; with none, the package cannot be installed on this
+    // release. Only the nearest was too strict on real data: a registry
+    // that skips a release's patch versions also skips those its other
+    // substitutes need (the sample app on 1.31.0 failed on
+    // plugin-catalog-react).
     PinSubstitute sub{name, pin->second, {}};
     std::set<std::string> allowed;
     auto caret = semver::Range::parse("^" + pin->second);
     if (caret) {
-      for (std::uint32_t i = 0; i < node.size() && sub.chosen.empty(); ++i) {
+      for (std::uint32_t i = 0; i < node.size(); ++i) {
         if (!caret->versions().contains(node.versions[i])) continue;
-        sub.chosen = node.packument->versions[node.manifest_index[i]].version;  // ascending: the nearest
-        allowed.insert(sub.chosen);
+        const std::string& text = node.packument->versions[node.manifest_index[i]].version;
+        allowed.insert(text);
+        if (sub.chosen.empty()) sub.chosen = text;  // ascending: the nearest
       }
     }
     pin_allowed_[name] = std::move(allowed);

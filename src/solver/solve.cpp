@@ -352,8 +352,8 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     if (host_level && pin != root.release_pins.end() && e.pin_allows(name, version)) {
       p.reason = "pinned by Backstage " + root.release;
       if (pin->second != version) {
-        p.reason += " to " + pin->second + ", which your registry does not serve; the nearest served version in ^" +
-                    pin->second;
+        p.reason += " to " + pin->second + ", which your registry does not serve; " + version +
+                    " is the served version in ^" + pin->second + " that fits";
       }
     } else if (p.previous && *p.previous == version && !root.requested.contains(name)) {
       p.reason = "already installed";
@@ -445,8 +445,9 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   plan.edits = detail::plan_edits(detail::EditInputs{request, root, packuments, copies, host_version, previous_release});
   plan.external.assign(e.external().begin(), e.external().end());
   for (const auto& [name, sub] : e.pin_substitutes()) {
-    if (!host_version.contains(name)) continue;
-    plan.pin_substitutes.push_back(sub);
+    auto hv = host_version.find(name);
+    if (hv == host_version.end()) continue;
+    plan.pin_substitutes.push_back(PinSubstitute{name, sub.pinned, hv->second});
   }
   std::set<std::string> skipped(e.skipped().begin(), e.skipped().end());
   for (std::uint32_t i = 1; i < nodes.size(); ++i) {
@@ -465,8 +466,8 @@ void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::
   for (const PinSubstitute& sub : plan.pin_substitutes) {
     add("release-pin-not-served", "warning", sub.name,
         "Backstage " + root.release + " pins " + sub.name + " " + sub.pinned +
-            ", which your registry does not serve; the plan uses " + sub.chosen +
-            ", the nearest served version in ^" + sub.pinned);
+            ", which your registry does not serve; the plan uses " + sub.chosen + " (served, in ^" + sub.pinned +
+            ")");
   }
   if (request.app.lockfile != LockfileKind::kNone && !request.app.backstage_version.empty() &&
       request.release && request.release->version == request.app.backstage_version) {

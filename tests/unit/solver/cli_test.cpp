@@ -90,23 +90,24 @@ TEST_CASE("callboard solve --allow-release-upgrade finds the lowest release that
   REQUIRE(status == 0);
   const json::object doc = json::parse(out).as_object();
   const json::object& plan = doc.at("plan").as_object();
-  // 1.51.0 pins backend-plugin-api 1.9.1, which the test packument lacks:
-  // the nearest served version in ^1.9.1, 1.9.2, stands in (and is said).
+  // 1.51.0 pins backend-plugin-api 1.9.1, which the test packument lacks: a
+  // served version in ^1.9.1 stands in (1.12.0, which jenkins-backend 0.31.0
+  // needs), and the plan says so.
   CHECK(plan.at("release").as_string() == "1.51.0");
   REQUIRE(plan.at("pinSubstitutes").as_array().size() == 1);
-  CHECK(plan.at("pinSubstitutes").as_array()[0].at("chosen").as_string() == "1.9.2");
+  CHECK(plan.at("pinSubstitutes").as_array()[0].at("chosen").as_string() == "1.12.0");
   CHECK(plan.at("previousRelease").as_string() == "1.31.0");
   std::map<std::string, std::string> versions;
   for (const auto& p : plan.at("packages").as_array()) {
     versions[std::string(p.at("name").as_string())] = std::string(p.at("version").as_string());
   }
-  CHECK(versions["@backstage-community/plugin-jenkins-backend"] == "0.29.0");
-  CHECK(versions["@backstage/backend-plugin-api"] == "1.9.2");
+  CHECK(versions["@backstage-community/plugin-jenkins-backend"] == "0.31.0");
+  CHECK(versions["@backstage/backend-plugin-api"] == "1.12.0");
   bool edit = false;
   for (const auto& e : plan.at("edits").as_array()) {
     edit = edit || (e.at("file").as_string() == "packages/backend/package.json" &&
                     e.at("name").as_string() == "@backstage-community/plugin-jenkins-backend" &&
-                    e.at("to").as_string() == "^0.29.0");
+                    e.at("to").as_string() == "^0.31.0");
   }
   CHECK(edit);
   CHECK(plan.at("releaseMoves").as_array().size() == 1);  // backend-plugin-api 1.0.0 -> 1.9.1
