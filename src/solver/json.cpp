@@ -110,7 +110,7 @@ namespace {
 namespace json = boost::json;
 
 /// Strict reads of to_json's own shape; the first error wins.
-class Reader {
+class OutcomeReader {
  public:
   std::optional<Error> error;
 
@@ -234,7 +234,7 @@ Result<SolveOutcome> parse_outcome_json(std::string_view text, std::size_t max_b
       return Error{ErrorCode::kInvalidArgument, "solve outcome: not valid JSON (" + ec.message() + ")", {}, false};
     }
     const json::object* top = doc.if_object();
-    Reader r;
+    OutcomeReader r;
     if (top == nullptr) return Error{ErrorCode::kInvalidArgument, "solve outcome: expected an object", {}, false};
     SolveOutcome out;
     if (const json::value* plan = r.member(*top, "plan")) {
