@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "callboard/json_edit.hpp"
+#include "../tests/support/json_edit_model.hpp"
 
 #include "fuzz_check.hpp"
 #include "model/json_detail.hpp"
@@ -72,54 +73,6 @@ bool valid_utf8(std::string_view s) {
   return parse(doc + "\"").has_value();
 }
 
-/// JsonEdit's documented semantics on a parsed value; false where the edit
-/// must fail with kFailedPrecondition.
-bool apply_to_value(json::object& top, const JsonEdit& e) {
-  std::vector<std::string> path = e.path;
-  const bool npm = path.size() >= 2 && path[0] == "overrides";
-  std::vector<json::object*> chain{&top};
-  json::object* o = &top;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    auto it = o->find(path[i]);
-    const bool last = i + 1 == path.size();
-    if (!e.value) {
-      if (it == o->end()) return true;
-      if (last) {
-        o->erase(it);
-        while (o->empty() && chain.size() > 1) {
-          chain.pop_back();
-          chain.back()->erase(path[chain.size() - 1]);
-          o = chain.back();
-        }
-        return true;
-      }
-      if (!it->value().is_object()) return true;
-      o = &it->value().as_object();
-      chain.push_back(o);
-      continue;
-    }
-    if (it == o->end()) {
-      json::value v = json::string(*e.value);
-      for (std::size_t k = path.size(); k-- > i + 1;) {
-        json::object w;
-        w[path[k]] = std::move(v);
-        v = std::move(w);
-      }
-      (*o)[path[i]] = std::move(v);
-      return true;
-    }
-    if (last && it->value().is_object() && npm && path[i] != ".") {
-      path.emplace_back(".");
-    } else if (last) {
-      it->value() = json::string(*e.value);
-      return true;
-    } else if (!it->value().is_object()) {
-      return false;
-    }
-    o = &it->value().as_object();
-  }
-  return true;
-}
 
 /// The deepest object on `path` that exists has members and the path is
 /// absent below it (through objects only).
@@ -293,7 +246,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   json::value expected = *body_parsed;
   bool model_ok = true;
-  for (const auto& e : edits) model_ok = model_ok && apply_to_value(expected.as_object(), e);
+  for (const auto& e : edits) model_ok = model_ok && callboard::test::apply_to_value(expected.as_object(), e);
   if (!model_ok) {
     EDIT_CHECK(!out.ok() && out.error().code == ErrorCode::kFailedPrecondition,
                (out.ok() ? *out : out.error().to_string()) + "\n" + describe(edits));
@@ -333,7 +286,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   {
     json::value twice = expected;
     bool twice_ok = true;
-    for (const auto& e : edits) twice_ok = twice_ok && apply_to_value(twice.as_object(), e);
+    for (const auto& e : edits) twice_ok = twice_ok && callboard::test::apply_to_value(twice.as_object(), e);
     const auto again = callboard::edit_json_text(*out, edits);
     if (!twice_ok) {
       EDIT_CHECK(!again.ok() && again.error().code == ErrorCode::kFailedPrecondition,

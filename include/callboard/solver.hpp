@@ -47,6 +47,7 @@
 #include "callboard/export.hpp"
 #include "callboard/json_edit.hpp"
 #include "callboard/model.hpp"
+#include "callboard/registry.hpp"
 
 namespace callboard::backend {
 class Storage;
@@ -440,6 +441,13 @@ CALLBOARD_EXPORT InstallCheck check_install(const InstallPlan& plan, const AppPr
 
 /// {"matches":bool,"checked":n,"problems":[{"id","package","expected"|null,"found"|null,"message"}]}
 CALLBOARD_EXPORT std::string to_json(const InstallCheck& check);
+
+/// Where the dependency closure of a solve of `request` starts, for
+/// fetching it before solving (Registry::fetch_closure): every dependency
+/// of the app's package.json files with its range as written (the app's own
+/// workspaces left out) and each requested add or upgrade ("*" without a
+/// range). In that order, app files by path.
+CALLBOARD_EXPORT std::vector<Requirement> closure_roots(const SolveRequest& request);
 
 /// The outcome as JSON (the CLI's `solve --json` document):
 ///   {"ok":true,"plan":{"release","previousRelease","packages":[{"name","version"|null,

@@ -18,7 +18,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <set>
 #include <vector>
 
 #include "callboard/backend/storage.hpp"
@@ -165,6 +164,7 @@ void print_solve_help(std::ostream& out) {
          "                            npm configuration names, and cached in the database\n"
          "  --assume-external         take packages the database lacks as installable (their own\n"
          "                            dependencies unchecked) instead of failing on them\n"
+         "  --strict                  the default now (packages nobody serves fail); kept for scripts\n"
          "  --full                    list the whole tree instead of what changes\n"
          "  --apply                   write the edits into the app's package.json files (backups in\n"
          "                            <app>/.callboard/backup/) and save the plan for 'callboard check'\n"
@@ -211,6 +211,19 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
 
   auto app = load_app_profile(app_dir);
   if (!app) return report_error(ctx, app.error());
+  solver::SolveRequest request;
+  request.app = std::move(*app);
+  request.options.unknown_packages =
+      assume_external ? solver::UnknownPackages::kAssumeExternal : solver::UnknownPackages::kFail;
+  for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
+  for (std::size_t i = 1; i < positional.size(); ++i) {
+    auto [name, range] = split_spec(positional[i]);
+    if (kind == solver::ChangeKind::kRemove && !range.empty()) {
+      return usage(ctx, "remove takes package names without ranges");
+    }
+    request.changes.push_back({kind, name, range, workspace});
+  }
+
   std::shared_ptr<backend::Storage> storage_owner;
   if (offline) {
     auto opened = open_db(args);
@@ -221,20 +234,7 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     // peer): fetch what the index lacks from the configured registry first.
     auto registry = open_registry(args);
     if (!registry) return report_error(ctx, registry.error());
-    std::vector<Requirement> roots;
-    for (const WorkspacePackage& wp : app->packages) {
-      const std::string file = wp.path.empty() || wp.path == "." ? "package.json" : wp.path + "/package.json";
-      for (const auto& [name, spec] : wp.manifest.dependencies) roots.push_back({name, spec, "your app (" + file + ")"});
-    }
-    for (std::size_t i = 1; i < positional.size(); ++i) {
-      auto [name, range] = split_spec(positional[i]);
-      if (kind != solver::ChangeKind::kRemove) roots.push_back({name, range.empty() ? "*" : range, "requested"});
-    }
-    // Workspace packages are the app itself, not registry packages.
-    std::set<std::string> local;
-    for (const WorkspacePackage& wp : app->packages) local.insert(wp.manifest.name);
-    std::erase_if(roots, [&](const Requirement& r) { return local.contains(r.name); });
-    auto closure = registry->fetch_closure(roots);
+    auto closure = registry->fetch_closure(solver::closure_roots(request));
     if (!closure) return report_error(ctx, closure.error());
     if (closure->fetched > 0 || !closure->missing.empty()) {
       ctx.err << "callboard: " << closure->packages << " packages reachable, " << closure->fetched
@@ -248,19 +248,6 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     storage_owner = registry->storage_shared();
   }
   auto* storage = &storage_owner;
-
-  solver::SolveRequest request;
-  request.app = std::move(*app);
-  request.options.unknown_packages =
-      assume_external ? solver::UnknownPackages::kAssumeExternal : solver::UnknownPackages::kFail;
-  for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
-  for (std::size_t i = 1; i < positional.size(); ++i) {
-    auto [name, range] = split_spec(positional[i]);
-    if (kind == solver::ChangeKind::kRemove && !range.empty()) {
-      return usage(ctx, "remove takes package names without ranges");
-    }
-    request.changes.push_back({kind, name, range, workspace});
-  }
 
   auto versions = (*storage)->release_versions();
   if (!versions) return report_error(ctx, versions.error());

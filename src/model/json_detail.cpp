@@ -374,9 +374,6 @@ void Writer::timestamp_or_null(Timestamp t) {
   }
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid.
 std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);
@@ -399,6 +396,8 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   }
   return 0;
 }
+
+namespace {
 
 }  // namespace
 

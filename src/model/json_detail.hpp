@@ -220,6 +220,10 @@ class StrictObject {
   std::optional<Error>& error_;
 };
 
+/// Length of the valid UTF-8 sequence of two or more bytes at s[i], or 0
+/// when it is not valid (ASCII, below 0x80, is 0 too: callers check it first).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
+
 // ---------------------------------------------------------------------------
 // Internal codecs reused across documents.
 

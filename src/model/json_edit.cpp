@@ -275,32 +275,9 @@ std::string json_quoted(std::string_view s) {
   return w.take();
 }
 
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  const std::size_t left = s.size() - i;
-  const auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return byte(k) >= lo && byte(k) <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && cont(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3) return 0;
-    return cont(i + 1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(i + 2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4) return 0;
-    return cont(i + 1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) && cont(i + 2) &&
-                   cont(i + 3)
-               ? 4
-               : 0;
-  }
-  return 0;
-}
-
 bool valid_utf8(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_length(s, i);
+    const std::size_t n = static_cast<unsigned char>(s[i]) < 0x80 ? 1 : model_detail::utf8_sequence(s, i);
     if (n == 0) return false;
     i += n;
   }

@@ -114,19 +114,6 @@ class EditWriter {
     for (const WorkspacePackage& wp : in_.request.app.packages) {
       if (!wp.manifest.name.empty()) local_.insert(wp.manifest.name);
     }
-    for (const LockedPackage& l : in_.request.app.locked) {
-      if (l.host_level) locked_host_[l.name] = l.version;
-      locked_any_.emplace(l.name, l.version);
-    }
-    if (in_.request.app.lockfile != LockfileKind::kNone && locked_host_.empty()) {
-      // A lockfile that does not say where copies sit (yarn, pnpm before
-      // load_app_profile marks them): one version of a name is its host copy.
-      std::map<std::string, int> count;
-      for (const LockedPackage& l : in_.request.app.locked) ++count[l.name];
-      for (const LockedPackage& l : in_.request.app.locked) {
-        if (count[l.name] == 1) locked_host_[l.name] = l.version;
-      }
-    }
   }
 
   std::vector<ManifestEdit> run() {
@@ -262,8 +249,11 @@ class EditWriter {
       }
       return false;
     }
-    if (c.host_level) return locked_host_.contains(c.name) && locked_host_.at(c.name) == c.version;
-    return locked_any_.contains({c.name, c.version});
+    if (c.host_level) {
+      auto it = in_.lock.host.find(c.name);
+      return it != in_.lock.host.end() && it->second == c.version;
+    }
+    return in_.lock.any.contains({c.name, c.version});
   }
 
   void host_copy(const PlanCopy& c) {
@@ -361,8 +351,6 @@ class EditWriter {
   const EditInputs& in_;
   PackageManager manager_;
   std::set<std::string> local_;
-  std::map<std::string, std::string> locked_host_;
-  std::set<std::pair<std::string, std::string>> locked_any_;
   std::map<std::pair<std::string, std::vector<std::string>>, ManifestEdit> edits_;
   std::map<std::string, std::string> global_overrides_;
 };

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,18 @@ struct PlanCopy {
   std::vector<Requirement> requirements;
 };
 
+/// What the app's lockfile holds, as the plan compares against it.
+struct LockView {
+  /// name -> the host-level version (the entry marked host-level, else the
+  /// highest locked version of the name).
+  std::map<std::string, std::string, std::less<>> host;
+  /// (name, version) of every locked copy.
+  std::set<std::pair<std::string, std::string>> any;
+};
+
+/// The lock view of `app` (empty without a lockfile).
+LockView lock_view(const AppProfile& app);
+
 struct EditInputs {
   const SolveRequest& request;
   const RootSpec& root;
@@ -44,6 +57,7 @@ struct EditInputs {
   const std::vector<PlanCopy>& copies;
   /// name -> host-level version.
   const std::map<std::string, std::string>& host_version;
+  const LockView& lock;
   std::string previous_release;
 };
 

@@ -193,24 +193,7 @@ std::string requirement_text(const Engine& e, std::uint32_t from, std::uint32_t 
   return n.name + " " + e.version_text(from, from_version) + " " + kind + " " + edge.range;
 }
 
-/// The lockfile's view of one planned copy: what it had at that place.
-struct LockView {
-  /// name -> host-level version.
-  std::map<std::string, std::string, std::less<>> host;
-  /// (name, version) of every locked copy.
-  std::set<std::pair<std::string, std::string>> any;
-  bool present = false;
-};
-
-LockView lock_view(const AppProfile& app) {
-  LockView v;
-  v.present = app.lockfile != LockfileKind::kNone;
-  v.host = locked_host_versions(app);
-  for (const LockedPackage& l : app.locked) v.any.emplace(l.name, l.version);
-  return v;
-}
-
-void set_action(PlannedPackage& p, const LockView& lock) {
+void set_action(PlannedPackage& p, const detail::LockView& lock) {
   if (p.host_level) {
     if (auto it = lock.host.find(p.name); it != lock.host.end()) p.previous = it->second;
   } else if (lock.any.contains({p.name, p.version})) {
@@ -331,7 +314,7 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   for (const Node& n : nodes) {
     if (n.kind != NodeKind::kRoot && n.packument) packuments[n.name] = n.packument;
   }
-  const LockView lock = lock_view(request.app);
+  const detail::LockView lock = detail::lock_view(request.app);
   std::vector<detail::PlanCopy> copies;
   for (auto& [key, requirers] : required_by) {
     const auto& [name, version, host_level] = key;
@@ -347,8 +330,6 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     for (const detail::Requirement& r : requirements[key]) ranges.push_back(r.range);
     // Why this version.
     const auto pin = root.release_pins.find(name);
-    const auto& pk = packuments[name];
-    if (!pk) continue;
     if (host_level && pin != root.release_pins.end() && e.pin_allows(name, version)) {
       p.reason = "pinned by Backstage " + root.release;
       if (pin->second != version) {
@@ -360,8 +341,10 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     } else {
       // Is there a newer version every requirement on this copy accepts?
       std::string newer;
+      static const Packument kNone;
+      const Packument& pk = packuments[name] ? *packuments[name] : kNone;
       const auto chosen = semver::Version::parse(version);
-      for (auto it = pk->versions.rbegin(); it != pk->versions.rend(); ++it) {
+      for (auto it = pk.versions.rbegin(); it != pk.versions.rend(); ++it) {
         auto v = semver::Version::parse(it->version);
         if (!v || !chosen || !(*chosen < *v)) break;
         bool all = true;
@@ -413,10 +396,10 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
       p.name = name;
       p.previous = locked->second;
       p.action = PlanAction::kRemove;
-      p.reason = root.requested.contains(name) || std::any_of(request.changes.begin(), request.changes.end(),
-                                                              [&](const PackageChange& c) { return c.name == name; })
-                     ? "removal requested"
-                     : "no longer required";
+      const bool asked = std::any_of(request.changes.begin(), request.changes.end(), [&](const PackageChange& c) {
+        return c.kind == ChangeKind::kRemove && c.name == name;
+      });
+      p.reason = asked ? "removal requested" : "no longer required";
       plan.packages.push_back(std::move(p));
     }
   }
@@ -442,7 +425,8 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     plan.duplicates.push_back(std::move(d));
   }
 
-  plan.edits = detail::plan_edits(detail::EditInputs{request, root, packuments, copies, host_version, previous_release});
+  plan.edits =
+      detail::plan_edits(detail::EditInputs{request, root, packuments, copies, host_version, lock, previous_release});
   plan.external.assign(e.external().begin(), e.external().end());
   for (const auto& [name, sub] : e.pin_substitutes()) {
     auto hv = host_version.find(name);
@@ -494,12 +478,36 @@ void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::
 
 }  // namespace
 
+detail::LockView detail::lock_view(const AppProfile& app) {
+  LockView v;
+  if (app.lockfile == LockfileKind::kNone) return v;
+  for (auto& [name, version] : locked_host_versions(app)) v.host.emplace(name, version);
+  for (const LockedPackage& l : app.locked) v.any.emplace(l.name, l.version);
+  return v;
+}
+
 struct Solver::Cache {
   detail::SharedCache shared;
 };
 
 Solver::Solver(PackageSource& source) : source_(source), cache_(std::make_unique<Cache>()) {}
 Solver::~Solver() = default;
+
+std::vector<Requirement> closure_roots(const SolveRequest& request) {
+  std::set<std::string> local;
+  for (const WorkspacePackage& wp : request.app.packages) {
+    if (!wp.manifest.name.empty()) local.insert(wp.manifest.name);
+  }
+  std::vector<Requirement> roots;
+  for (const AppDependency& d : app_dependencies(request.app)) {
+    roots.push_back({d.name, d.spec, request.root_name + " (" + manifest_file(d.workspace) + ")"});
+  }
+  for (const PackageChange& c : request.changes) {
+    if (c.kind == ChangeKind::kRemove || local.contains(c.name)) continue;
+    roots.push_back({c.name, c.range.empty() ? std::string("*") : c.range, "requested"});
+  }
+  return roots;
+}
 
 Result<SolveOutcome> solve(const SolveRequest& request, PackageSource& source,
                            const std::function<void(const SolveProgress&)>& progress, std::stop_token stop) {

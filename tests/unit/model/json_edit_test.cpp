@@ -2,6 +2,7 @@
 // real package.json files, a differential check against editing the parsed value,
 // and the safety rules of writing files.
 #include "callboard/json_edit.hpp"
+#include "json_edit_model.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -32,61 +33,13 @@ json::value parse(std::string_view text) {
   return *v;
 }
 
-/// The edit applied to a parsed value, as JsonEdit documents it. Returns
-/// false where edit_json_text must fail (a path through a non-object).
-bool apply_to_value(json::object& top, const JsonEdit& e) {
-  std::vector<std::string> path = e.path;
-  const bool npm = path.size() >= 2 && path[0] == "overrides";
-  std::vector<json::object*> chain{&top};
-  json::object* o = &top;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    auto it = o->find(path[i]);
-    const bool last = i + 1 == path.size();
-    if (!e.value) {
-      if (it == o->end()) return true;
-      if (last) {
-        o->erase(it);
-        while (o->empty() && chain.size() > 1) {
-          chain.pop_back();
-          chain.back()->erase(path[chain.size() - 1]);
-          o = chain.back();
-        }
-        return true;
-      }
-      if (!it->value().is_object()) return true;
-      o = &it->value().as_object();
-      chain.push_back(o);
-      continue;
-    }
-    if (it == o->end()) {
-      json::value v = json::string(*e.value);
-      for (std::size_t k = path.size(); k-- > i + 1;) {
-        json::object w;
-        w[path[k]] = std::move(v);
-        v = std::move(w);
-      }
-      (*o)[path[i]] = std::move(v);
-      return true;
-    }
-    if (last && it->value().is_object() && npm && path[i] != ".") {
-      path.emplace_back(".");
-    } else if (last) {
-      it->value() = json::string(*e.value);
-      return true;
-    } else if (!it->value().is_object()) {
-      return false;
-    }
-    o = &it->value().as_object();
-  }
-  return true;
-}
 
 /// Checks the editor against the value model; returns the edited text.
 std::string check_edit(std::string_view input, const std::vector<JsonEdit>& edits) {
   auto out = callboard::edit_json_text(input, edits);
   json::value expected = parse(input.substr(input.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0));
   bool ok = true;
-  for (const auto& e : edits) ok = ok && apply_to_value(expected.as_object(), e);
+  for (const auto& e : edits) ok = ok && callboard::test::apply_to_value(expected.as_object(), e);
   if (!ok) {
     REQUIRE_FALSE(out.ok());
     CHECK(out.error().code == ErrorCode::kFailedPrecondition);
