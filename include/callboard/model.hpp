@@ -181,8 +181,9 @@ struct Packument {
   std::string description;
   /// "latest" -> "1.2.3".
   std::map<std::string, std::string, std::less<>> dist_tags;
-  /// Every version, sorted by semver precedence, ascending (then build
-  /// metadata as compare_build orders it, then text, so the order is total).
+  /// Every version, ascending in semver::sort_order (semver precedence and
+  /// build metadata as compare_build orders them, numeric identifiers
+  /// compared exactly at any size, then text: a total order).
   /// Versions that are not valid semver are dropped (npm refuses to publish them).
   std::vector<Manifest> versions;
   Timestamp created{};
