@@ -124,6 +124,7 @@ class EditWriter {
       if (!c.host_level) nested_copy(c);
     }
     requested_changes();
+    unmet_peers();
     release_move();
     // An override of a name the app depends on directly: the app's range
     // becomes the same exact version (npm refuses an override that differs
@@ -289,6 +290,45 @@ class EditWriter {
                                         r.parent_version + " (the global override would replace it)"
                                   : why_held(c.name, c.version, r.range) + " under " + r.parent + " " + r.parent_version;
       set_override(c.name, r.parent, c.version, std::move(reason));
+    }
+  }
+
+  /// The workspace whose package.json lists `name` (a requested add goes
+  /// where requested_changes() puts it); empty when the app does not list it.
+  std::string workspace_of(const std::string& name) const {
+    for (const auto& [ws, spec] : listing(name)) return ws;
+    for (const PackageChange& c : in_.request.changes) {
+      if (c.name != name || c.kind != ChangeKind::kAdd) continue;
+      auto hv = in_.host_version.find(c.name);
+      const Packument* pk = packument(c.name);
+      const Manifest* m = pk && hv != in_.host_version.end() ? pk->find(hv->second) : nullptr;
+      return pick_workspace(in_.request, c, m, pk);
+    }
+    return {};
+  }
+
+  /// yarn (classic and berry) does not install peer dependencies: a peer
+  /// the app does not list, and that no planned package depends on, would
+  /// be missing. It becomes a dependency of the workspace that lists its
+  /// depender (else the root), at the planned version.
+  void unmet_peers() {
+    if (manager_ != PackageManager::kYarnClassic && manager_ != PackageManager::kYarnBerry) return;
+    for (const PlanCopy& c : in_.copies) {
+      if (!c.host_level || local_.contains(c.name) || !listing(c.name).empty() || changed(c.name)) continue;
+      const Requirement* peer = nullptr;
+      bool depended_on = false;
+      for (const Requirement& r : c.requirements) {
+        if (r.kind == EdgeKind::kPeer && !peer) peer = &r;
+        if (r.kind == EdgeKind::kDependency || r.kind == EdgeKind::kAppPin || r.kind == EdgeKind::kRequest) {
+          depended_on = true;
+        }
+      }
+      if (!peer || depended_on) continue;
+      std::string ws = workspace_of(peer->parent);
+      if (ws.empty()) ws = ".";
+      set_dependency(ws, c.name, std::nullopt, hold_spec(c.name, c.version),
+                     "yarn does not install peer dependencies: " + peer->parent + " " + peer->parent_version +
+                         " peers " + c.name + " " + peer->range);
     }
   }
 

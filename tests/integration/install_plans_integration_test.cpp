@@ -28,6 +28,7 @@
 #include "child_process.hpp"
 #include "local_registry.hpp"
 #include "package_managers.hpp"
+#include "callboard/semver.hpp"
 #include "test_files.hpp"
 
 namespace json = boost::json;
@@ -52,6 +53,9 @@ struct World {
   std::map<std::string, std::string> expected;
   /// Install once before the change (the app then has a lockfile).
   bool preinstall = false;
+  /// Names to index up front; empty: every published name. The rest must
+  /// come from the closure `solve` fetches from the registry.
+  std::vector<std::string> index_only;
   /// Edits that must be in the plan: "file: path..." -> value.
   std::map<std::string, std::string> edits;
 };
@@ -129,7 +133,7 @@ void run_world(const World& w, Pm pm) {
   }
   const auto& reg = LocalRegistry::get();
   reg.clear();
-  callboard::test::publish_missing(reg, w.packages);
+  reg.publish_all(w.packages);
   TempDir tmp;
   const fs::path app = tmp.path / "app";
   const fs::path scratch = tmp.path / "scratch";
@@ -146,8 +150,10 @@ void run_world(const World& w, Pm pm) {
       "NPM_CONFIG_CACHE=" + (tmp.path / "npm-cache").string(), "NPM_CONFIG_UPDATE_NOTIFIER=false"};
   const std::string db = "sqlite:" + (tmp.path / "c.db").string();
   std::vector<std::string> index = {CALLBOARD_CLI_PATH, "index", "--no-seed", "--quiet", "--db", db};
-  std::set<std::string> names;
-  for (const json::object& p : w.packages) names.insert(std::string(p.at("name").as_string()));
+  std::set<std::string> names(w.index_only.begin(), w.index_only.end());
+  if (names.empty()) {
+    for (const json::object& p : w.packages) names.insert(std::string(p.at("name").as_string()));
+  }
   for (const std::string& n : names) {
     index.push_back("--package");
     index.push_back(n);
@@ -294,13 +300,114 @@ World locked_app() {
   return w;
 }
 
+World react_peer_outside_the_index() {
+  // The index holds only the plugin; its React-like peer comes from the
+  // closure solve fetches. hold-fe 2.0.0 peers hold-react ^16 || ^17, which
+  // the app's 18 does not meet: the plan takes 1.0.0, where npm takes the
+  // newest and fails (ERESOLVE) or duplicates.
+  World w;
+  w.packages = {pkg("hold-react", "17.0.2"), pkg("hold-react", "18.2.0"),
+                pkg("hold-fe", "1.0.0", {}, {{"hold-react", "^16.13.1 || ^17.0.0 || ^18.0.0"}}),
+                pkg("hold-fe", "2.0.0", {}, {{"hold-react", "^16.13.1 || ^17.0.0"}})};
+  w.files["package.json"] = app_root({{"hold-react", "18.2.0"}});
+  w.index_only = {"hold-fe"};
+  w.change = {"add", "hold-fe"};
+  w.expected = {{"hold-react", "18.2.0"}, {"hold-fe", "1.0.0"}};
+  w.edits = {{"package.json: dependencies hold-fe", "1.0.0"}};
+  return w;
+}
+
 const std::vector<std::pair<std::string, World (*)()>> kWorlds = {
+    {"a peer outside the index", &react_peer_outside_the_index},
     {"float past a rejected version", &float_past_rejected},
     {"transitive float", &transitive_float},
     {"release pin not served", &release_pin_not_served},
     {"backend plugin in the backend workspace", &backend_workspace},
     {"app with a lockfile", &locked_app},
 };
+
+/// "@backstage/plugin-x" -> "hr<case>-backstage--plugin-x": the real names,
+/// kept apart per case so that one case's versions never meet another's.
+std::string mangle(const std::string& name, std::size_t k) {
+  std::string out = "hr" + std::to_string(k) + "-";
+  for (char c : name) {
+    if (c == '@') continue;
+    out += c == '/' ? std::string("--") : std::string(1, c);
+  }
+  return out;
+}
+
+/// A world shaped by a real plugin package.json (tests/fixtures/plugin-package-json/):
+/// every dependency and peer it names, with the ranges it writes, exists
+/// in two versions, the lowest its range admits and the next patch (when
+/// the range admits it). The next patch needs a newer host singleton than
+/// the app holds, so every package manager would float past what the plan
+/// must take: the plan holds every one of them, in that manager's terms.
+/// Specifiers that are not registry ranges (workspace:^, backstage:^) are
+/// written as ^1.0.0.
+World real_shape(const fs::path& file, std::size_t k) {
+  const json::object real = json::parse(callboard::test::read_text(file)).as_object();
+  World w;
+  const std::string host = mangle("host-api", k);
+  w.packages = {pkg(host, "1.0.0"), pkg(host, "2.0.0")};
+  json::object deps, peers;
+  auto add = [&](const std::string& name, std::string spec, json::object& into) {
+    auto range = callboard::semver::Range::parse(spec);
+    std::optional<callboard::semver::Version> low;
+    if (range) low = callboard::semver::min_version(*range);
+    if (!range || !low) {
+      spec = "^1.0.0";
+      range = callboard::semver::Range::parse(spec);
+      low = callboard::semver::Version::parse("1.0.0").value();
+    }
+    const std::string m = mangle(name, k);
+    into[m] = spec;
+    w.packages.push_back(pkg(m, low->to_string(), {}, {{host, "^1.0.0"}}));
+    w.expected[m] = low->to_string();
+    if (low->prerelease().empty()) {
+      const callboard::semver::Version next(low->major(), low->minor(), low->patch() + 1);
+      if (range->satisfied_by(next)) w.packages.push_back(pkg(m, next.to_string(), {}, {{host, "^2.0.0"}}));
+    }
+  };
+  auto each = [&](const char* member, json::object& into) {
+    if (const auto* o = real.if_contains(member); o && o->is_object()) {
+      for (const auto& [name, spec] : o->as_object()) {
+        if (spec.is_string()) add(std::string(name), std::string(spec.as_string()), into);
+      }
+    }
+  };
+  each("dependencies", deps);
+  each("peerDependencies", peers);
+  peers[host] = "^1.0.0";
+  const std::string plugin = mangle(std::string(real.at("name").as_string()), k);
+  const std::string version(real.at("version").as_string());
+  json::object extra;
+  if (const auto* b = real.if_contains("backstage")) extra["backstage"] = *b;
+  w.packages.push_back(pkg(plugin, version, deps, peers, extra));
+  w.expected[plugin] = version;
+  w.files["package.json"] = app_root({{host, "1.0.0"}});
+  w.index_only = {plugin};
+  w.change = {"add", plugin + "@" + version};
+  w.singletons = {host};
+  return w;
+}
+
+std::vector<fs::path> real_package_files() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(CALLBOARD_REPO_ROOT) / "tests/fixtures/plugin-package-json")) {
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void run_real(Pm pm) {
+  const auto files = real_package_files();
+  REQUIRE(files.size() >= 15);
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    DYNAMIC_SECTION(files[k].filename().string()) { run_world(real_shape(files[k], k), pm); }
+  }
+}
 
 void run_all(Pm pm) {
   for (const auto& [name, make] : kWorlds) {
@@ -316,3 +423,16 @@ TEST_CASE("yarn classic installs what callboard plans", "[integration][solver][i
 }
 TEST_CASE("yarn berry installs what callboard plans", "[integration][solver][install]") { run_all(Pm::kYarnBerry); }
 TEST_CASE("pnpm installs what callboard plans", "[integration][solver][install]") { run_all(Pm::kPnpm); }
+
+TEST_CASE("npm installs what callboard plans for real plugin shapes", "[integration][solver][install]") {
+  run_real(Pm::kNpm);
+}
+TEST_CASE("yarn classic installs what callboard plans for real plugin shapes", "[integration][solver][install]") {
+  run_real(Pm::kYarnClassic);
+}
+TEST_CASE("yarn berry installs what callboard plans for real plugin shapes", "[integration][solver][install]") {
+  run_real(Pm::kYarnBerry);
+}
+TEST_CASE("pnpm installs what callboard plans for real plugin shapes", "[integration][solver][install]") {
+  run_real(Pm::kPnpm);
+}

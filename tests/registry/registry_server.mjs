@@ -13,6 +13,7 @@
 //   POST <proxy-url>/-/fault/clear
 //   GET  <proxy-url>/-/fault/stats      per-package request counts, statuses, conditional requests
 //   POST <proxy-url>/-/publish          {"name", "version", ...manifest}: publish one more version
+//                                       ([manifest, ...]: many, skipping versions already there)
 // Modes: "status" (code, retryAfter), "slow" (ms before the headers),
 // "trickle" (ms between 1-byte writes of the body), "truncate" (half the body, then
 // the socket is destroyed), "invalid-json" (a 200 with a broken body).
@@ -88,7 +89,7 @@ function request(url, { method = 'GET', headers = {}, body } = {}) {
   });
 }
 
-async function publish(registry, token, manifest) {
+async function publish(registry, token, manifest, { skipExisting = false } = {}) {
   // `_files` (fixture-only, not published): more files for the tarball.
   const { _files: extra = {}, ...published } = manifest;
   manifest = published;
@@ -116,6 +117,7 @@ async function publish(registry, token, manifest) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(doc),
   });
+  if (skipExisting && res.status === 409) return;
   if (res.status >= 300) throw new Error(`publish ${manifest.name}@${manifest.version}: ${res.status} ${res.body}`);
 }
 
@@ -211,7 +213,14 @@ function startProxy(upstream, onPublish) {
     }
     if (req.url === '/-/publish' && req.method === 'POST') {
       try {
-        await onPublish(JSON.parse(body.toString('utf8')));
+        const doc = JSON.parse(body.toString('utf8'));
+        // An array publishes many in one request, skipping versions the
+        // registry already has (a re-run, or another case's world).
+        if (Array.isArray(doc)) {
+          for (const m of doc) await onPublish(m, { skipExisting: true });
+        } else {
+          await onPublish(doc);
+        }
         res.writeHead(201).end();
       } catch (e) {
         res.writeHead(500).end(String(e));
@@ -317,7 +326,7 @@ try {
   await Promise.all([...byName.values()].map(async (versions) => {
     for (const m of versions) await publish(verdaccio.url, token, m);
   }));
-  proxy = await startProxy(verdaccio.url, (m) => publish(verdaccio.url, token, m));
+  proxy = await startProxy(verdaccio.url, (m, options) => publish(verdaccio.url, token, m, options));
   process.stdout.write(`READY ${proxy.url} ${verdaccio.url} ${token}\n`);
 } catch (e) {
   process.stderr.write(`registry_server: ${e.stack ?? e}\n`);

@@ -58,6 +58,12 @@ struct LocalRegistry {
   void clear() const { (void)post("-/fault/clear"); }
   void fault(const boost::json::object& rule) const { (void)post("-/fault", boost::json::serialize(rule)); }
   void publish(const boost::json::object& manifest) const { (void)post("-/publish", boost::json::serialize(manifest)); }
+  /// Publishes many manifests in one request; versions already there are skipped.
+  void publish_all(const std::vector<boost::json::object>& manifests) const {
+    boost::json::array all;
+    for (const auto& m : manifests) all.push_back(m);
+    (void)post("-/publish", boost::json::serialize(all));
+  }
   /// Per package: the requests the proxy saw, and more.
   [[nodiscard]] boost::json::object stats() const {
     auto [status, out] = run_command({"curl", "-sf", proxy + "-/fault/stats"});
