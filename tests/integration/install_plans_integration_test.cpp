@@ -313,7 +313,7 @@ World react_peer_outside_the_index() {
   w.index_only = {"hold-fe"};
   w.change = {"add", "hold-fe"};
   w.expected = {{"hold-react", "18.2.0"}, {"hold-fe", "1.0.0"}};
-  w.edits = {{"package.json: dependencies hold-fe", "1.0.0"}};
+  w.edits = {{"package.json: dependencies hold-fe", "^1.0.0"}};  // 2.0.0 is outside ^1.0.0
   return w;
 }
 
