@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The install-plans lab, on the registry your npm configuration names: does
+# what `callboard solve --apply` plans survive `npm install`?
+#
+#   benchmarks/install_plans_lab.sh <callboard binary> [db] [plugin...]
+#
+# Apps: examples/sample-app as it is (Backstage 1.31.0, caret ranges), and the
+# same app moved to 1.46.2 and to 1.53.0 as `backstage-cli versions:bump`
+# moves it (every @backstage package the release ships at ^<its version>,
+# better-sqlite3 at ^12 as backend-defaults 0.14+ asks; backstage.json says
+# the release). Plugins: the arguments, or a default set of twelve
+# (backend plugins, backend modules, frontend plugins from @backstage,
+# @backstage-community and @roadiehq). For each (app, plugin): solve --apply
+# (timed), then `npm install --package-lock-only --ignore-scripts` (timed),
+# then `callboard check`. Prints one line per case and a summary: plans,
+# refusals ("no versions fit", with the first line of why), matches, and the
+# median times. <db> (default: a temporary one) is indexed first with
+# `callboard index` unless it already holds packages.
+set -uo pipefail
+cli=$(realpath "${1:?usage: $0 <callboard binary> [db] [plugin...]}")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db=${2:-sqlite:$tmp/lab.db}
+shift $(( $# >= 2 ? 2 : $# ))
+plugins=("$@")
+if [[ ${#plugins[@]} -eq 0 ]]; then
+  plugins=(
+    @backstage/plugin-catalog-backend-module-github
+    @backstage/plugin-notifications-backend
+    @backstage/plugin-kubernetes-backend
+    @backstage/plugin-home
+    @backstage-community/plugin-jenkins-backend
+    @backstage-community/plugin-jenkins
+    @backstage-community/plugin-sonarqube-backend
+    @backstage-community/plugin-tech-insights-backend
+    @roadiehq/backstage-plugin-argo-cd
+    @roadiehq/backstage-plugin-argo-cd-backend
+    @roadiehq/scaffolder-backend-module-utils
+    @roadiehq/catalog-backend-module-aws
+  )
+fi
+
+if ! "$cli" search --db "$db" --json --limit 1 '' 2>/dev/null | grep -q '"id"'; then
+  echo "indexing into $db ..." >&2
+  "$cli" index --db "$db" --quiet >/dev/null || { echo "lab: callboard index failed" >&2; exit 1; }
+fi
+
+# The apps.
+make_app() {  # name release|"" -> folder
+  local dir="$tmp/apps/$1"
+  mkdir -p "$tmp/apps"
+  cp -r "$repo/examples/sample-app" "$dir"
+  rm -rf "$dir/node_modules" "$dir/package-lock.json" "$dir/.callboard"
+  if [[ -n "$2" ]]; then
+    node - "$dir" "$repo/data/releases/$2.json" <<'EOF'
+const fs = require('fs'), path = require('path');
+const [dir, releaseFile] = process.argv.slice(2);
+const release = JSON.parse(fs.readFileSync(releaseFile, 'utf8'));
+const pins = Object.fromEntries(release.packages.map((p) => [p.name, p.version]));
+const files = [path.join(dir, 'package.json')];
+for (const ws of ['packages', 'plugins']) {
+  const d = path.join(dir, ws);
+  if (!fs.existsSync(d)) continue;
+  for (const e of fs.readdirSync(d)) {
+    const f = path.join(d, e, 'package.json');
+    if (fs.existsSync(f)) files.push(f);
+  }
+}
+for (const f of files) {
+  const pkg = JSON.parse(fs.readFileSync(f, 'utf8'));
+  for (const field of ['dependencies', 'devDependencies']) {
+    for (const name of Object.keys(pkg[field] ?? {})) {
+      if (pins[name]) pkg[field][name] = '^' + pins[name];
+      else if (name.startsWith('@backstage/') && field === 'dependencies') delete pkg[field][name];  // dropped by the release
+    }
+  }
+  // What the upgrade notes of those releases ask for: backend-defaults
+  // (0.14 and later) peers better-sqlite3 ^12.
+  if (pkg.dependencies?.['better-sqlite3']) pkg.dependencies['better-sqlite3'] = '^12.0.0';
+  fs.writeFileSync(f, JSON.stringify(pkg, null, 2) + '\n');
+}
+fs.writeFileSync(path.join(dir, 'backstage.json'), JSON.stringify({ version: release.releaseVersion }) + '\n');
+EOF
+  fi
+  echo "$dir"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+now() { date +%s.%N; }
+
+declare -A app_dirs
+app_dirs[1.31.0]=$(make_app sample-1.31.0 "")
+app_dirs[1.46.2]=$(make_app bumped-1.46.2 1.46.2)
+app_dirs[1.53.0]=$(make_app bumped-1.53.0 1.53.0)
+
+plans=0 refused=0 matched=0 failed=0 errors=0
+solve_times=() npm_times=()
+printf '%-8s %-50s %-9s %s\n' release plugin outcome detail
+for release in 1.31.0 1.46.2 1.53.0; do
+  for plugin in "${plugins[@]}"; do
+    work="$tmp/run"
+    rm -rf "$work"; cp -r "${app_dirs[$release]}" "$work"
+    t0=$(now)
+    "$cli" solve --db "$db" --app "$work" add "$plugin" --apply --json >"$tmp/plan.json" 2>"$tmp/solve.err"
+    rc=$?
+    t1=$(now)
+    solve_times+=("$(echo "$t1 - $t0" | bc)")
+    if [[ $rc -eq 6 ]]; then
+      refused=$((refused + 1))
+      why=$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.conflict.explanation.split("\n").slice(-2)[0].slice(0,150))' "$tmp/plan.json")
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" refused "$why"
+      continue
+    elif [[ $rc -ne 0 ]]; then
+      errors=$((errors + 1))
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" error "$(tail -1 "$tmp/solve.err" | cut -c1-150)"
+      continue
+    fi
+    plans=$((plans + 1))
+    t0=$(now)
+    (cd "$work" && npm install --package-lock-only --ignore-scripts --no-audit --no-fund >"$tmp/npm.log" 2>&1)
+    nrc=$?
+    t1=$(now)
+    npm_times+=("$(echo "$t1 - $t0" | bc)")
+    if [[ $nrc -ne 0 ]]; then
+      failed=$((failed + 1))
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" npm-fails "$(grep -m1 -E 'npm (error|ERR!) code' "$tmp/npm.log" | cut -c1-120)"
+      continue
+    fi
+    if "$cli" check --app "$work" --json >"$tmp/check.json" 2>&1; then
+      matched=$((matched + 1))
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" match "$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.checked + " packages checked")' "$tmp/check.json")"
+    else
+      failed=$((failed + 1))
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" mismatch "$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.problems.length + " problems, first: " + (d.problems[0]?.message ?? "").slice(0,110))' "$tmp/check.json")"
+    fi
+  done
+done
+echo
+echo "cases: $(( plans + refused + errors )); plans: $plans (match: $matched, not: $failed); refused: $refused; errors: $errors"
+echo "median solve --apply: $(printf '%s\n' "${solve_times[@]}" | median) s; median npm install --package-lock-only: $(printf '%s\n' "${npm_times[@]}" | median) s"
