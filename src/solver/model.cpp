@@ -343,7 +343,22 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const E
                               std::uint32_t hi, bool same_text) {
   // With ranges that differ in text across the merged versions, the terms
   // are printed from their sets rather than from one version's text.
-  const std::string label = same_text ? edge.range : std::string();
+  // Versions merged into one group may write the range differently ("^1.0.0",
+  // "^1.x") when the texts admit the same served versions: say them all, as
+  // written, rather than a set over the registry's versions ("<2.1.0").
+  std::string label = edge.range;
+  if (!same_text) {
+    std::vector<std::string> texts;
+    for (std::uint32_t i = lo; i < hi; ++i) {
+      for (const Edge& other : edges_of(node, i)) {
+        if (other.kind != edge.kind || other.name != edge.name) continue;
+        if (std::find(texts.begin(), texts.end(), other.range) == texts.end()) texts.push_back(other.range);
+        break;
+      }
+    }
+    label.clear();
+    for (const std::string& t : texts) label += (label.empty() ? "" : " or ") + t;
+  }
   const Term depender{node, IndexSet::range(lo, hi), false, {}};
   auto no_versions = [&](bool unknown) {
     Incompat inc;
