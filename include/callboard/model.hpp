@@ -360,6 +360,14 @@ struct AppProfile {
   /// or "default".
   PackageManager package_manager = PackageManager::kNpm;
   std::string package_manager_source;
+  /// Whether the app's package manager fails an install on an unmet peer
+  /// range, when a setting says so (the root `.npmrc`: npm's
+  /// `legacy-peer-deps` and `strict-peer-deps`, pnpm's
+  /// `strict-peer-dependencies`); nullopt: the manager's default (npm
+  /// strict, yarn and pnpm lenient). The setting is in strict_peers_source
+  /// (".npmrc legacy-peer-deps=true").
+  std::optional<bool> strict_peers;
+  std::string strict_peers_source;
   friend bool operator==(const AppProfile&, const AppProfile&) = default;
 };
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "callboard/error.hpp"
@@ -116,6 +117,14 @@ CALLBOARD_EXPORT Result<NpmConfig> load_npm_config(const NpmConfigOptions& optio
 /// bad one have been applied. Values are never quoted in errors.
 CALLBOARD_EXPORT Result<void> apply_npmrc(NpmConfig& config, std::string_view text, std::string_view origin,
                                           const std::function<std::optional<std::string>(std::string_view)>& getenv);
+
+/// The top-level settings of one .npmrc text as npm's `ini` parser reads
+/// them (comments, quotes, sections dropped), in file order, `${VAR}` not
+/// replaced; a bare `key` reads "true". For keys callboard reads besides the
+/// registry ones (`legacy-peer-deps`, pnpm's `strict-peer-dependencies`).
+/// Error (kInvalidArgument, with `file` and `line`): a line starting with '='.
+CALLBOARD_EXPORT Result<std::vector<std::pair<std::string, std::string>>> npmrc_settings(std::string_view text,
+                                                                                       std::string_view origin);
 
 /// "https://host:8443/path/" -> "//host:8443/path/" (npm's nerf-dart).
 CALLBOARD_EXPORT std::string nerf_dart(std::string_view url);

@@ -145,6 +145,38 @@ enum class UnknownPackages : std::uint8_t {
   kAssumeExternal,
 };
 
+/// How a release's pins bind the app's host-level copies.
+enum class ReleasePins : std::uint8_t {
+  /// Exactly the pinned version when the registry serves it (else the
+  /// nearest served one in `^pin`, a `release-pin-not-served` finding).
+  /// Backstage's framework packages are tested together only at the
+  /// release's versions: a backend-plugin-api newer than the release's
+  /// backend-defaults can fail at run time on a service it declares and
+  /// nobody provides. The default.
+  kExact,
+  /// The pinned version, or when a requirement needs it a newer served one
+  /// inside `^pin` (what `backstage-cli versions:bump` writes for the
+  /// release, so what a package manager may install anyway), the nearest
+  /// preferred; each moved pin is a `release-pin-moved` warning. For
+  /// registries that serve only some versions of a release, and apps that
+  /// already run ahead of their backstage.json.
+  kCompatible,
+};
+
+/// Whether a peer dependency's range must hold.
+enum class PeerRule : std::uint8_t {
+  /// From the app: strict for npm (ERESOLVE) unless its .npmrc sets
+  /// `legacy-peer-deps`; lenient for yarn and pnpm (they warn), unless the
+  /// .npmrc sets pnpm's `strict-peer-dependencies`. See AppProfile::strict_peers.
+  kFromApp,
+  /// A peer's range must hold, as npm requires.
+  kStrict,
+  /// A solution that meets every peer range is preferred; when there is
+  /// none, the peer is met by whatever version the host level has (still
+  /// one copy) and each unmet range is a `peer-unmet` finding.
+  kLenient,
+};
+
 struct SolveOptions {
   /// Package names that must have exactly one copy. Default: default_singletons().
   /// An entry ending in '*' is a prefix ("@backstage/plugin-*": every
@@ -155,6 +187,8 @@ struct SolveOptions {
   /// pub and cargo have; used by the textbook examples).
   bool all_singletons = false;
   UnknownPackages unknown_packages = UnknownPackages::kFail;
+  ReleasePins release_pins = ReleasePins::kExact;
+  PeerRule peers = PeerRule::kFromApp;
   /// Upper bound on decisions plus conflicts; kResourceExhausted beyond it.
   std::size_t max_steps = 2'000'000;
 };
@@ -324,10 +358,36 @@ struct InstallPlan {
 };
 
 /// Why no plan exists.
+/// A requirement a conflict rests on: its range as written in package.json
+/// (or the release's pin), then the versions of the package the registry
+/// serves that it admits.
+struct ConflictRange {
+  std::string package;
+  /// As written ("^1.9.2", "^1.0.0 || ^2.0.0"); a release pin is its
+  /// version ("1.0.0"), or "^1.0.0" when the pin may move (compatible pins,
+  /// or a pin the registry does not serve).
+  std::string range;
+  /// Who requires it: "your app (packages/backend/package.json)",
+  /// "requested", "Backstage 1.31.0", or the depending versions as the
+  /// explanation names them ("@backstage-community/plugin-jenkins-backend 0.29.0").
+  std::string required_by;
+  /// "dependency", "peer", "optional peer", "app", "request", "release pin".
+  std::string kind;
+  /// Served versions it admits, ascending; at most kMaxAdmitted (the
+  /// highest ones), the full count in admitted_count.
+  std::vector<std::string> admitted;
+  std::size_t admitted_count = 0;
+  static constexpr std::size_t kMaxAdmitted = 12;
+  friend bool operator==(const ConflictRange&, const ConflictRange&) = default;
+};
+
 struct Conflict {
   /// PubGrub-style prose, lines separated by '\n'; lines referred to later
   /// end in "(n)".
   std::string explanation;
+  /// The requirements the explanation rests on, with the served versions
+  /// each admits, sorted by package, then range, then requirer.
+  std::vector<ConflictRange> ranges;
   /// Packages named in the explanation, sorted.
   std::vector<std::string> packages;
   /// Releases tried (allow_release_upgrade): the explanation is the one for
@@ -371,6 +431,8 @@ class CALLBOARD_EXPORT Solver {
 
  private:
   struct Cache;
+  Result<SolveOutcome> solve_pass(const SolveRequest& request, bool lenient_peers,
+                                  const std::function<void(const SolveProgress&)>& progress, std::stop_token stop);
   PackageSource& source_;
   std::unique_ptr<Cache> cache_;
 };

@@ -156,6 +156,13 @@ void print_solve_help(std::ostream& out) {
          "  --allow-release-upgrade   find the lowest release at or above the app's on which\n"
          "                            everything fits, and say what else moves\n"
          "  --workspace <path>        package.json to edit for `add` (default: by role)\n"
+         "  --release-pins <exact|compatible>\n"
+         "                            exact (default): the release's versions; compatible: a\n"
+         "                            requirement may move a pin to a newer version inside ^pin\n"
+         "                            (each one reported)\n"
+         "  --peers <strict|lenient>  whether peer ranges must hold (default: the app's package\n"
+         "                            manager: npm strict; yarn and pnpm only warn, so a plan that\n"
+         "                            meets every peer is preferred and unmet ones are findings)\n"
          "  --singleton <name>        add a package that must never be duplicated (repeatable;\n"
          "                            a trailing * is a prefix: '@backstage/plugin-*')\n"
          "  --offline                 use only what the database holds (no registry requests);\n"
@@ -176,7 +183,7 @@ void print_solve_help(std::ostream& out) {
 }
 
 int run_solve(Context& ctx, std::span<const std::string> raw) {
-  const auto args = parse_args(raw, {"app", "db", "release", "workspace", "singleton"},
+  const auto args = parse_args(raw, {"app", "db", "release", "workspace", "singleton", "peers", "release-pins"},
                                {"help", "allow-release-upgrade", "strict", "full", "apply", "dry-run", "offline",
                                 "assume-external"});
   if (args.has("help")) {
@@ -195,6 +202,14 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   const bool dry_run = args.has("dry-run");
   if (apply && dry_run) return usage(ctx, "--apply and --dry-run exclude each other");
   const std::vector<std::string> extra_singletons = args.all("singleton");
+  const std::string peers = args.get("peers").value_or("");
+  const std::string pins = args.get("release-pins").value_or("exact");
+  if (pins != "exact" && pins != "compatible") {
+    return usage(ctx, "--release-pins takes exact or compatible, not '" + pins + "'");
+  }
+  if (!peers.empty() && peers != "strict" && peers != "lenient") {
+    return usage(ctx, "--peers takes strict or lenient, not '" + peers + "'");
+  }
   const std::vector<std::string>& positional = args.positional;
   if (positional.empty()) return usage(ctx, "say what to do: add, upgrade or remove");
   solver::ChangeKind kind;
@@ -216,6 +231,8 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   request.options.unknown_packages =
       assume_external ? solver::UnknownPackages::kAssumeExternal : solver::UnknownPackages::kFail;
   for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
+  if (pins == "compatible") request.options.release_pins = solver::ReleasePins::kCompatible;
+  if (!peers.empty()) request.options.peers = peers == "strict" ? solver::PeerRule::kStrict : solver::PeerRule::kLenient;
   for (std::size_t i = 1; i < positional.size(); ++i) {
     auto [name, range] = split_spec(positional[i]);
     if (kind == solver::ChangeKind::kRemove && !range.empty()) {
@@ -323,6 +340,31 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     }
   } else {
     ctx.out << "No versions fit:\n\n" << outcome->conflict->explanation;
+    if (!outcome->conflict->ranges.empty()) {
+      ctx.out << "\nThe ranges this rests on, as written, and the versions your registry serves in them:\n";
+      for (const solver::ConflictRange& r : outcome->conflict->ranges) {
+        std::string whose;
+        if (r.kind == "request") {
+          whose = "requested";
+        } else if (r.kind == "release pin") {
+          whose = "pinned by " + r.required_by;
+        } else if (r.kind == "app") {
+          whose = "in " + r.required_by;
+        } else {
+          whose = "a " + r.kind + " of " + r.required_by;
+        }
+        ctx.out << "  " << r.package << " " << r.range << ", " << whose << ": ";
+        if (r.admitted_count == 0) {
+          ctx.out << "none served";
+        } else {
+          if (r.admitted_count > r.admitted.size()) {
+            ctx.out << (r.admitted_count - r.admitted.size()) << " more, then ";
+          }
+          for (std::size_t k = 0; k < r.admitted.size(); ++k) ctx.out << (k ? ", " : "") << r.admitted[k];
+        }
+        ctx.out << "\n";
+      }
+    }
     if (outcome->conflict->releases_tried.size() > 1) {
       ctx.out << "\n(" << outcome->conflict->releases_tried.size()
               << " releases tried; the explanation is for the newest, "

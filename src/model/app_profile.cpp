@@ -18,6 +18,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include "callboard/model.hpp"
+#include "callboard/npm_config.hpp"
 #include "callboard/semver.hpp"
 #include "model/json_detail.hpp"
 #include "model/lockfile.hpp"
@@ -357,6 +358,32 @@ void detect_package_manager(const fs::path& root, AppProfile& profile) {
   profile.package_manager_source = "default";
 }
 
+bool ini_true(std::string_view value) { return value == "true"; }
+
+// The peer-dependency settings of the root .npmrc the app's manager reads.
+// Only the app's own file: a user or global setting is the person's, not
+// the app's, and a plan should not depend on who runs it.
+Result<void> read_peer_settings(const fs::path& root, AppProfile& profile, const ParseLimits& limits) {
+  const fs::path npmrc = root / ".npmrc";
+  if (!is_file(npmrc)) return ok_result();
+  auto text = read_file(npmrc, limits.max_document_bytes);
+  if (!text) return std::move(text).error();
+  auto settings = npmrc_settings(*text, npmrc.string());
+  if (!settings) return std::move(settings).error();
+  for (const auto& [key, value] : *settings) {
+    const bool npm = profile.package_manager == PackageManager::kNpm;
+    const bool pnpm = profile.package_manager == PackageManager::kPnpm;
+    if ((npm && key == "legacy-peer-deps") || (npm && key == "strict-peer-deps" && ini_true(value)) ||
+        (pnpm && key == "strict-peer-dependencies")) {
+      // legacy-peer-deps=true: npm ignores peer ranges; strict-peer-deps
+      // only hardens what is already an error for callboard.
+      profile.strict_peers = key == "legacy-peer-deps" ? !ini_true(value) : ini_true(value);
+      profile.strict_peers_source = ".npmrc " + key + "=" + value;
+    }
+  }
+  return ok_result();
+}
+
 // pnpm-workspace.yaml: {packages: ["packages/*", "!**/test/**"]}. Read only
 // when package.json has no `workspaces`, as pnpm ignores that field.
 Result<std::vector<std::string>> read_pnpm_workspace(const fs::path& path, const ParseLimits& limits) {
@@ -427,6 +454,7 @@ Result<AppProfile> load(const fs::path& root, const ParseLimits& limits) {
 
   if (auto r = read_lockfile(root, limits, profile); !r) return std::move(r).error();
   detect_package_manager(root, profile);
+  if (auto peers = read_peer_settings(root, profile, limits); !peers) return std::move(peers).error();
   return profile;
 }
 

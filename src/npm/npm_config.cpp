@@ -301,6 +301,21 @@ Result<std::vector<IniEntry>> parse_npmrc(std::string_view text, std::string_vie
   return entries;
 }
 
+}  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> npmrc_settings(std::string_view text,
+                                                                      std::string_view origin) {
+  auto entries = parse_npmrc(text, origin);
+  if (!entries) return std::move(entries).error();
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (IniEntry& e : *entries) {
+    if (!e.array) settings.emplace_back(std::move(e.key), std::move(e.value));
+  }
+  return settings;
+}
+
+namespace {
+
 // npm's env layer: every npm_config_* variable (prefix matched in any case),
 // the rest of the name lower-cased with '_' turned into '-' except a leading
 // one; nerf-darted names ("npm_config_//host/:_authToken") are kept as they

@@ -102,6 +102,9 @@ struct Incompat {
   /// kReleasePin: the source does not serve `pinned`; the term allows the
   /// served versions in `^pinned` (none when it covers every version).
   bool pin_unserved = false;
+  /// kReleasePin: the term allows the served versions in `^pinned`
+  /// (unserved, or compatible pins).
+  bool pin_widened = false;
   bool target_unknown = false;  ///< kNoVersions: the package is not in the source
 };
 
@@ -124,6 +127,16 @@ struct RootSpec {
   std::map<std::string, std::string, std::less<>> locked;
   /// Names the user asked for (newest preferred, no lock preference).
   std::set<std::string, std::less<>> requested;
+  /// Peer ranges are not enforced (a peer must still be present, one copy).
+  bool lenient_peers = false;
+};
+
+/// A peer range the solution does not meet (only with lenient_peers).
+struct UnmetPeer {
+  std::string depender;  ///< "name version"
+  std::string peer;
+  std::string range;
+  std::string version;  ///< the host-level version the plan has
 };
 
 /// What solves over one source share: packuments, parsed versions and
@@ -167,8 +180,8 @@ class Engine {
     return pin_substitutes_;
   }
   /// Whether the release lets the host-level copy of `name` be `version`:
-  /// true without a pin; the pinned version when the source serves it,
-  /// else a served version in `^pin`.
+  /// true without a pin; with exact pins the pinned version when the source
+  /// serves it, else (and with compatible pins) a served version in `^pin`.
   [[nodiscard]] bool pin_allows(const std::string& name, const std::string& version) const;
   [[nodiscard]] bool is_singleton(std::string_view name) const;
   /// The edges of a node's version (root: the root spec's edges).
@@ -183,8 +196,15 @@ class Engine {
   /// for each release pin and ("name", "app:<range>") for each app range it
   /// used. Another release that agrees on all of them fails the same way.
   [[nodiscard]] std::set<std::pair<std::string, std::string>> facts_used(std::uint32_t root_cause) const;
+  /// The requirements a failed run's proof rests on, with the served
+  /// versions each admits (explain.cpp).
+  [[nodiscard]] std::vector<ConflictRange> conflict_ranges(std::uint32_t root_cause) const;
   /// Prose for a failed run (explain.cpp).
   [[nodiscard]] std::string explain(std::uint32_t root_cause, std::vector<std::string>& packages) const;
+
+  /// Peer ranges of decided versions that the host-level versions do not
+  /// meet, sorted (empty unless the root spec has lenient_peers).
+  [[nodiscard]] std::vector<UnmetPeer> unmet_peers();
 
   /// A version text for display.
   [[nodiscard]] std::string version_text(std::uint32_t node, std::uint32_t index) const;
@@ -244,7 +264,7 @@ class Engine {
   std::set<std::string> external_;
   std::set<std::string> skipped_;
   std::map<std::string, PinSubstitute> pin_substitutes_;
-  /// For unserved pins: the served versions in `^pin` the host copy may take.
+  /// For widened pins: the served versions in `^pin` the host copy may take.
   std::map<std::string, std::set<std::string>, std::less<>> pin_allowed_;
   SolveStats stats_;
   std::size_t steps_ = 0;

@@ -4,12 +4,15 @@
 // derived and one external cause collapse into "And because ..."; the
 // special forms "depends on both", "which depends on" and "which is
 // forbidden" read a pair of causes as one sentence.
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "solver/engine.hpp"
+#include "solver/plan_detail.hpp"
 
 namespace callboard::solver::detail {
 
@@ -163,7 +166,10 @@ class Writer {
       }
       case CauseKind::kReleasePin: {
         std::string s = "Backstage " + e_.root_spec().release + " pins " + name_of(i.terms[1]) + " to " + i.pinned;
-        if (!i.pin_unserved) return s;
+        if (!i.pin_unserved) {
+          if (!i.pin_widened) return s;
+          return s + " (or a newer version in ^" + i.pinned + ")";
+        }
         const std::string allowed = e_.set_text(Term{i.terms[1].pkg, i.terms[1].set, true, {}}, false);
         if (allowed.empty() || allowed == "(no versions)") {
           return s + ", which your registry does not serve (nor any version in ^" + i.pinned + ")";
@@ -474,6 +480,90 @@ std::set<std::pair<std::string, std::string>> Engine::facts_used(std::uint32_t r
     }
   }
   return facts;
+}
+
+std::vector<ConflictRange> Engine::conflict_ranges(std::uint32_t root_cause) const {
+  std::vector<ConflictRange> out;
+  std::vector<std::uint32_t> stack{root_cause};
+  std::set<std::uint32_t> seen;
+  // The served versions of `name` a range admits (a host node's universe:
+  // what the registry serves, plus nothing unserved).
+  auto admit = [&](ConflictRange& r, const std::string& name, const std::function<bool(std::uint32_t)>& in) {
+    auto h = host_of_.find(name);
+    if (h == host_of_.end()) return;
+    const Node& n = nodes_[h->second];
+    std::vector<std::uint32_t> hits;
+    for (std::uint32_t i = 0; i < n.size(); ++i) {
+      if (in(i)) hits.push_back(i);
+    }
+    std::sort(hits.begin(), hits.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return semver::sort_order(n.versions[a], n.versions[b]) < 0;
+    });
+    r.admitted_count = hits.size();
+    const std::size_t first = hits.size() > ConflictRange::kMaxAdmitted ? hits.size() - ConflictRange::kMaxAdmitted : 0;
+    for (std::size_t k = first; k < hits.size(); ++k) r.admitted.push_back(version_text(h->second, hits[k]));
+  };
+  while (!stack.empty()) {
+    const std::uint32_t id = stack.back();
+    stack.pop_back();
+    if (!seen.insert(id).second) continue;
+    const Incompat& i = incompats_[id];
+    if (i.cause == CauseKind::kDerived) {
+      stack.push_back(i.cause1);
+      stack.push_back(i.cause2);
+      continue;
+    }
+    ConflictRange r;
+    if (i.cause == CauseKind::kReleasePin) {
+      const Node& n = nodes_[i.terms[1].pkg];
+      r.package = n.name;
+      r.range = i.pin_widened ? "^" + i.pinned : i.pinned;
+      r.required_by = "Backstage " + root_.release;
+      r.kind = "release pin";
+      admit(r, n.name, [&](std::uint32_t v) { return !i.terms[1].set.contains(v); });
+    } else if (i.cause == CauseKind::kDependency || i.cause == CauseKind::kNoVersions) {
+      if (i.edge.name.empty()) continue;
+      const Node& from = nodes_[i.terms[0].pkg];
+      r.package = i.edge.name;
+      r.range = i.edge.range;
+      switch (i.edge.kind) {
+        case EdgeKind::kDependency: r.kind = "dependency"; break;
+        case EdgeKind::kPeer: r.kind = "peer"; break;
+        case EdgeKind::kOptionalPeer: r.kind = "optional peer"; break;
+        case EdgeKind::kAppPin: r.kind = "app"; break;
+        case EdgeKind::kRequest: r.kind = "request"; break;
+      }
+      if (from.kind == NodeKind::kRoot) {
+        r.required_by = i.edge.kind == EdgeKind::kRequest ? "requested" : root_name_ + " (" + manifest_file(i.edge.origin) + ")";
+      } else {
+        std::string versions = set_text(Term{i.terms[0].pkg, i.terms[0].set, false, {}}, true);
+        if (versions.empty()) {
+          // The whole universe: name its one version, or say so.
+          versions = from.size() == 1 ? version_text(i.terms[0].pkg, 0) : std::string("(every version)");
+        }
+        r.required_by = from.name + " " + versions;
+      }
+      std::optional<semver::Range> range;
+      if (auto spec = semver::parse_specifier(i.edge.range); spec && spec->kind == semver::SpecifierKind::kRange) {
+        range = spec->range;
+      }
+      if (range) {
+        auto h = host_of_.find(i.edge.name);
+        if (h != host_of_.end()) {
+          const Node& target = nodes_[h->second];
+          admit(r, i.edge.name, [&](std::uint32_t v) { return range->versions().contains(target.versions[v]); });
+        }
+      }
+    } else {
+      continue;
+    }
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const ConflictRange& a, const ConflictRange& b) {
+    return std::tie(a.package, a.range, a.required_by, a.kind) < std::tie(b.package, b.range, b.required_by, b.kind);
+  });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::string Engine::explain(std::uint32_t root_cause, std::vector<std::string>& packages) const {

@@ -94,7 +94,17 @@ std::string to_json(const SolveOutcome& outcome) {
   }
   if (outcome.conflict) {
     const Conflict& c = *outcome.conflict;
+    json::array ranges;
+    for (const ConflictRange& r : c.ranges) {
+      ranges.push_back(json::object{{"package", r.package},
+                                    {"range", r.range},
+                                    {"requiredBy", r.required_by},
+                                    {"kind", r.kind},
+                                    {"admitted", strings(r.admitted)},
+                                    {"admittedCount", r.admitted_count}});
+    }
     doc["conflict"] = json::object{{"explanation", c.explanation},
+                                   {"ranges", std::move(ranges)},
                                    {"packages", strings(c.packages)},
                                    {"releasesTried", strings(c.releases_tried)},
                                    {"stats", stats(c.stats)}};
@@ -306,6 +316,16 @@ Result<SolveOutcome> parse_outcome_json(std::string_view text, std::size_t max_b
       }
       Conflict c;
       c.explanation = r.text(*co, "explanation", "/conflict");
+      r.objects(*co, "ranges", "/conflict", [&](const json::object& o, const std::string& at) {
+        ConflictRange range;
+        range.package = r.text(o, "package", at);
+        range.range = r.text(o, "range", at);
+        range.required_by = r.text(o, "requiredBy", at);
+        range.kind = r.text(o, "kind", at);
+        range.admitted = r.texts(o, "admitted", at);
+        range.admitted_count = r.count(o, "admittedCount", at);
+        c.ranges.push_back(std::move(range));
+      });
       c.packages = r.texts(*co, "packages", "/conflict");
       c.releases_tried = r.texts(*co, "releasesTried", "/conflict");
       c.stats = r.stats(*co, "/conflict");

@@ -36,10 +36,17 @@ void Engine::build_order(Node& node) {
     const bool is_preferred = preferred && m.version == *preferred;
     return std::tuple{is_preferred ? 0 : 1, m.deprecated ? 1 : 0, node.versions[i].is_prerelease() ? 1 : 0};
   };
+  // A pinned host copy moves as little as it must from the release: the
+  // nearest version first; everything else newest first.
+  const bool pinned = node.kind == NodeKind::kHost && root_.release_pins.contains(node.name);
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     const auto ra = rank(a), rb = rank(b);
     if (ra != rb) return ra < rb;
-    return a > b;  // newest first
+    // Version order, not the packument's (publication order, or a
+    // registry's key order: "1.10.0" before "1.2.0").
+    const auto c = node.versions[a] <=> node.versions[b];
+    if (c != 0) return pinned ? c < 0 : c > 0;
+    return a < b;
   });
   node.preferred.reset();
   if (preferred) {
@@ -85,29 +92,34 @@ Result<std::optional<std::uint32_t>> Engine::host(const std::string& name) {
   node.loaded.assign(node.versions.size(), false);
   const auto pin = root_.release_pins.find(name);
   const bool pin_unserved = pin != root_.release_pins.end() && *fetched && !(*fetched)->find(pin->second);
-  if (pin_unserved) {
-    // A registry that serves only some versions may lack the one the
-    // release pins. Nothing unserved is ever planned: the host copy may
-    // take a served version inside `^pin` (what Backstage's version bump
-    // writes for the release, so what npm installs for such an app), the
-    // nearest preferred; with none, the package cannot be installed on this
+  const bool pin_widened = pin != root_.release_pins.end() && *fetched &&
+                           (pin_unserved || options_.release_pins == ReleasePins::kCompatible);
+  if (pin_widened) {
+    // Nothing unserved is ever planned. A registry that serves only some
+    // versions may lack the one the release pins: the host copy then takes
+    // a served version inside `^pin` (what Backstage's version bump writes
+    // for the release, so what npm installs for such an app), the nearest
+    // preferred; with none, the package cannot be installed on this
     // release. Only the nearest was too strict on real data: a registry
     // that skips a release's patch versions also skips those its other
     // substitutes need (the sample app on 1.31.0 failed on
-    // plugin-catalog-react).
+    // plugin-catalog-react). With compatible pins a served pin widens the
+    // same way, the pin itself preferred.
     PinSubstitute sub{name, pin->second, {}};
     std::set<std::string> allowed;
+    std::optional<std::uint32_t> nearest;
     auto caret = semver::Range::parse("^" + pin->second);
     if (caret) {
       for (std::uint32_t i = 0; i < node.size(); ++i) {
         if (!caret->versions().contains(node.versions[i])) continue;
         const std::string& text = node.packument->versions[node.manifest_index[i]].version;
         allowed.insert(text);
-        if (sub.chosen.empty()) sub.chosen = text;  // ascending: the nearest
+        if (!nearest || node.versions[i] < node.versions[*nearest]) nearest = i;
       }
+      if (nearest) sub.chosen = node.packument->versions[node.manifest_index[*nearest]].version;
     }
     pin_allowed_[name] = std::move(allowed);
-    pin_substitutes_[name] = sub;
+    if (pin_unserved) pin_substitutes_[name] = sub;
   }
   build_order(node);
   const std::uint32_t id = new_node(std::move(node));
@@ -123,6 +135,7 @@ Result<std::optional<std::uint32_t>> Engine::host(const std::string& name) {
     inc.cause = CauseKind::kReleasePin;
     inc.pinned = pin->second;
     inc.pin_unserved = pin_unserved;
+    inc.pin_widened = pin_widened;
     inc.terms.push_back(Term{0, IndexSet::single(0), false, {}});
     inc.terms.push_back(Term{id, IndexSet::from_sorted(others), false, {}});
     if (!others.empty()) add_incompat(std::move(inc));
@@ -385,7 +398,12 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const E
     no_versions(true);
     return {};
   }
-  const std::optional<IndexSet> set = matching(target_host, edge.range);
+  std::optional<IndexSet> set = matching(target_host, edge.range);
+  if (edge.kind == EdgeKind::kPeer && root_.lenient_peers) {
+    // yarn and pnpm warn about a peer range and install on: only presence
+    // (one host-level copy) is required; unmet_peers() reports the range.
+    set = IndexSet::range(0, nodes_[target_host].size());
+  }
   if (!set) {
     skipped_.insert(edge.name + " " + edge.range);
     return {};
@@ -476,6 +494,35 @@ std::int64_t Engine::choose_version(std::uint32_t id) const {
     if (set.contains(i)) return i;
   }
   return -1;
+}
+
+std::vector<UnmetPeer> Engine::unmet_peers() {
+  std::vector<UnmetPeer> unmet;
+  if (!root_.lenient_peers) return unmet;
+  for (std::uint32_t id = 1; id < nodes_.size(); ++id) {
+    if (nodes_[id].kind == NodeKind::kRoot || nodes_[id].decided < 0) continue;
+    const auto version = static_cast<std::uint32_t>(nodes_[id].decided);
+    const std::vector<Edge> edges = edges_of(id, version);
+    for (const Edge& edge : edges) {
+      if (edge.kind != EdgeKind::kPeer) continue;
+      auto target = host_of_.find(edge.name);
+      if (target == host_of_.end() || nodes_[target->second].decided < 0) continue;
+      const auto chosen = static_cast<std::uint32_t>(nodes_[target->second].decided);
+      const std::optional<IndexSet> set = matching(target->second, edge.range);
+      if (!set || set->contains(chosen)) continue;
+      unmet.push_back(UnmetPeer{nodes_[id].name + " " + version_text(id, version), edge.name, edge.range,
+                                version_text(target->second, chosen)});
+    }
+  }
+  std::sort(unmet.begin(), unmet.end(), [](const UnmetPeer& a, const UnmetPeer& b) {
+    return std::tie(a.depender, a.peer, a.range) < std::tie(b.depender, b.peer, b.range);
+  });
+  unmet.erase(std::unique(unmet.begin(), unmet.end(),
+                          [](const UnmetPeer& a, const UnmetPeer& b) {
+                            return std::tie(a.depender, a.peer, a.range) == std::tie(b.depender, b.peer, b.range);
+                          }),
+              unmet.end());
+  return unmet;
 }
 
 std::string Engine::version_text(std::uint32_t node, std::uint32_t index) const {

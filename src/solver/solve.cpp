@@ -102,8 +102,10 @@ struct Prepared {
   std::vector<std::string> skipped;
 };
 
-Result<Prepared> prepare(const SolveRequest& request, const Release* release, bool release_moved) {
+Result<Prepared> prepare(const SolveRequest& request, const Release* release, bool release_moved,
+                         bool lenient_peers) {
   Prepared p;
+  p.root.lenient_peers = lenient_peers;
   std::set<std::string, std::less<>> changed;
   for (const PackageChange& c : request.changes) changed.insert(c.name);
   if (release) {
@@ -322,6 +324,21 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     p.name = name;
     p.version = version;
     p.host_level = host_level;
+    // With compatible pins: who needs more than the pin (same order as
+    // the requirements, before sorting).
+    const auto pin_of = root.release_pins.find(name);
+    std::vector<std::string> beyond_pin;
+    if (host_level && pin_of != root.release_pins.end() && pin_of->second != version &&
+        !e.pin_substitutes().contains(name)) {
+      const auto pinned = semver::Version::parse(pin_of->second);
+      const std::vector<detail::Requirement>& reqs = requirements[key];
+      for (std::size_t j = 0; j < reqs.size() && j < requirers.size() && pinned; ++j) {
+        auto range = semver::Range::parse(reqs[j].range);
+        if (range && !range->versions().contains(*pinned)) beyond_pin.push_back(requirers[j]);
+      }
+      std::sort(beyond_pin.begin(), beyond_pin.end());
+      beyond_pin.erase(std::unique(beyond_pin.begin(), beyond_pin.end()), beyond_pin.end());
+    }
     std::sort(requirers.begin(), requirers.end());
     requirers.erase(std::unique(requirers.begin(), requirers.end()), requirers.end());
     p.required_by = requirers;
@@ -330,7 +347,25 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     for (const detail::Requirement& r : requirements[key]) ranges.push_back(r.range);
     // Why this version.
     const auto pin = root.release_pins.find(name);
-    if (host_level && pin != root.release_pins.end() && e.pin_allows(name, version)) {
+    if (host_level && pin != root.release_pins.end() && pin->second != version && e.pin_allows(name, version) &&
+        !e.pin_substitutes().contains(name)) {
+      // A served pin moved inside ^pin (compatible pins).
+      if (p.previous && *p.previous == version && beyond_pin.empty()) {
+        p.reason = "already installed (Backstage " + root.release + " pins " + pin->second + "; " + version +
+                   " is in ^" + pin->second + ")";
+      } else {
+        p.reason = "Backstage " + root.release + " pins " + pin->second + "; " + version +
+                   " is the nearest version in ^" + pin->second + " that every requirement accepts";
+        std::string who;
+        for (const std::string& w : beyond_pin) who += (who.empty() ? "" : "; ") + w;
+        plan.findings.push_back(PlanFinding{
+            "release-pin-moved", "warning", name,
+            "Backstage " + root.release + " pins " + name + " " + pin->second + ", but " +
+                (who.empty() ? std::string("the other choices") : who) + " need" +
+                (beyond_pin.size() == 1 ? "s" : "") + " a newer one; the plan takes " + version + " (in ^" +
+                pin->second + "), a version this release was not tested with"});
+      }
+    } else if (host_level && pin != root.release_pins.end() && e.pin_allows(name, version)) {
       p.reason = "pinned by Backstage " + root.release;
       if (pin->second != version) {
         p.reason += " to " + pin->second + ", which your registry does not serve; " + version +
@@ -476,6 +511,15 @@ void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::
   });
 }
 
+bool strict_peers(const SolveRequest& request) {
+  switch (request.options.peers) {
+    case PeerRule::kStrict: return true;
+    case PeerRule::kLenient: return false;
+    case PeerRule::kFromApp: break;
+  }
+  return request.app.strict_peers.value_or(request.app.package_manager == PackageManager::kNpm);
+}
+
 }  // namespace
 
 detail::LockView detail::lock_view(const AppProfile& app) {
@@ -518,6 +562,25 @@ Result<SolveOutcome> solve(const SolveRequest& request, PackageSource& source,
 Result<SolveOutcome> Solver::solve(const SolveRequest& request,
                                    const std::function<void(const SolveProgress&)>& progress, std::stop_token stop) {
   if (auto ok = validate(request); !ok) return ok.error();
+  // A plan that meets every peer range first; where the package manager
+  // only warns about peers, then one that meets what it does enforce.
+  auto outcome = solve_pass(request, false, progress, stop);
+  if (!outcome || outcome->plan || strict_peers(request)) return outcome;
+  auto lenient = solve_pass(request, true, progress, stop);
+  if (lenient && outcome->conflict && (lenient->plan || lenient->conflict)) {
+    SolveStats& s = lenient->plan ? lenient->plan->stats : lenient->conflict->stats;
+    const SolveStats& first = outcome->conflict->stats;
+    s.decisions += first.decisions;
+    s.conflicts += first.conflicts;
+    s.propagations += first.propagations;
+    s.incompatibilities += first.incompatibilities;
+  }
+  return lenient;
+}
+
+Result<SolveOutcome> Solver::solve_pass(const SolveRequest& request, bool lenient_peers,
+                                        const std::function<void(const SolveProgress&)>& progress,
+                                        std::stop_token stop) {
   PackageSource& source = source_;
   detail::SharedCache& cache = cache_->shared;
   // The app's own release (backstage.json); a request.release that differs
@@ -578,7 +641,7 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
   std::set<std::pair<std::string, std::string>> last_facts;
   for (const Release* release : candidates) {
     const bool moved = release && release->version != previous_release;
-    auto prepared = prepare(request, release, moved);
+    auto prepared = prepare(request, release, moved, lenient_peers);
     if (!prepared) return std::move(prepared).error();
     const detail::RootSpec& root = prepared->root;
     if (outcome.conflict) {
@@ -619,6 +682,13 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
     total.releases_tried = tried.size();
     if (ran->solved) {
       InstallPlan plan = build_plan(engine, request, spec, previous_release, baseline_host);
+      for (const detail::UnmetPeer& u : engine.unmet_peers()) {
+        plan.findings.push_back(PlanFinding{
+            "peer-unmet", "warning", u.peer,
+            u.depender + " wants " + u.peer + " " + u.range + " as a peer, but the plan has " + u.version + "; " +
+                std::string(to_string(request.app.package_manager)) +
+                " warns and installs it anyway: check that the plugin works with it"});
+      }
       add_findings(plan, request, spec);
       for (const std::string& sk : prepared->skipped) plan.skipped.push_back(sk);
       std::sort(plan.skipped.begin(), plan.skipped.end());
@@ -648,6 +718,7 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
     last_facts = engine.facts_used(ran->root_cause);
     Conflict conflict;
     conflict.explanation = engine.explain(ran->root_cause, conflict.packages);
+    conflict.ranges = engine.conflict_ranges(ran->root_cause);
     conflict.releases_tried = tried;
     conflict.stats = total;
     outcome.conflict = std::move(conflict);

@@ -58,6 +58,12 @@ struct World {
   std::vector<std::string> index_only;
   /// Edits that must be in the plan: "file: path..." -> value.
   std::map<std::string, std::string> edits;
+  /// Finding ids the plan must have.
+  std::vector<std::string> findings;
+  /// Managers that refuse the change: solve must exit 6 and the manager
+  /// itself must fail on the naive edit (`naive` into the root package.json).
+  std::set<Pm> refused_by;
+  std::pair<std::string, std::string> naive;
 };
 
 json::object pkg(std::string name, std::string version, json::object deps = {}, json::object peers = {},
@@ -188,6 +194,17 @@ void run_world(const World& w, Pm pm) {
   solve.push_back("--json");
   auto [solve_status, plan_text] = run(solve, env);
   INFO("callboard solve --apply said:\n" << plan_text);
+  if (w.refused_by.contains(pm)) {
+    // The refusal is justified: the manager fails on what a person would write.
+    REQUIRE(solve_status == 6);
+    json::object root = w.files.at("package.json");
+    root["dependencies"].as_object()[w.naive.first] = w.naive.second;
+    write_json(app / "package.json", root);
+    auto naive = callboard::test::install_lockfile(pm, app, reg.proxy, scratch);
+    INFO(callboard::test::pm_name(pm) << " said:\n" << naive.output);
+    CHECK(naive.status != 0);
+    return;
+  }
   REQUIRE(solve_status == 0);
   const auto plan = json::parse(plan_text).as_object().at("plan").as_object();
   CHECK(plan.at("packageManager").as_string() == callboard::test::pm_name(pm));
@@ -199,6 +216,13 @@ void run_world(const World& w, Pm pm) {
       found = found || (key == where && e.at("to").is_string() && e.at("to").as_string() == value);
     }
     INFO("edit " << where << " = " << value);
+    CHECK(found);
+  }
+
+  for (const std::string& id : w.findings) {
+    bool found = false;
+    for (const auto& f : plan.at("findings").as_array()) found = found || f.at("id").as_string() == id;
+    INFO("finding " << id);
     CHECK(found);
   }
 
@@ -317,7 +341,24 @@ World react_peer_outside_the_index() {
   return w;
 }
 
+World peer_the_manager_only_warns_about() {
+  // Every warn-fe peers warn-react ^16 || ^17; the app has 18. npm fails
+  // (ERESOLVE), so callboard refuses for npm apps; yarn and pnpm warn and
+  // install, so their plan takes warn-fe with a peer-unmet finding.
+  World w;
+  w.packages = {pkg("warn-react", "17.0.2"), pkg("warn-react", "18.2.0"),
+                pkg("warn-fe", "2.0.0", {}, {{"warn-react", "^16.13.1 || ^17.0.0"}})};
+  w.files["package.json"] = app_root({{"warn-react", "18.2.0"}});
+  w.change = {"add", "warn-fe"};
+  w.expected = {{"warn-react", "18.2.0"}, {"warn-fe", "2.0.0"}};
+  w.findings = {"peer-unmet"};
+  w.refused_by = {Pm::kNpm};
+  w.naive = {"warn-fe", "^2.0.0"};
+  return w;
+}
+
 const std::vector<std::pair<std::string, World (*)()>> kWorlds = {
+    {"a peer the manager only warns about", &peer_the_manager_only_warns_about},
     {"a peer outside the index", &react_peer_outside_the_index},
     {"float past a rejected version", &float_past_rejected},
     {"transitive float", &transitive_float},

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -447,4 +449,51 @@ TEST_CASE("load_app_profile: lockfile order and broken pnpm files", "[model][app
     CHECK(e.detail("pattern") == "../out/*");
     CHECK(e.detail("file") == (app.root() / "pnpm-workspace.yaml").string());
   }
+}
+
+TEST_CASE("load_app_profile: peer settings from the app's .npmrc", "[model][app]") {
+  struct Case {
+    std::string package_json;
+    std::string npmrc;  // empty: no file
+    std::optional<bool> strict;
+    std::string source;
+  };
+  const std::vector<Case> cases{
+      {R"({})", "", std::nullopt, ""},
+      {R"({})", "registry=http://127.0.0.1:1/\n", std::nullopt, ""},
+      {R"({})", "legacy-peer-deps=true\n", false, ".npmrc legacy-peer-deps=true"},
+      {R"({})", "legacy-peer-deps\n", false, ".npmrc legacy-peer-deps=true"},
+      {R"({})", "legacy-peer-deps=false\n", true, ".npmrc legacy-peer-deps=false"},
+      {R"({})", "strict-peer-deps=true\n", true, ".npmrc strict-peer-deps=true"},
+      {R"({})", "; legacy-peer-deps=true\n", std::nullopt, ""},
+      {R"({})", "[section]\nlegacy-peer-deps=true\n", std::nullopt, ""},
+      // The later line wins, as in npm.
+      {R"({})", "legacy-peer-deps=true\nlegacy-peer-deps=false\n", true, ".npmrc legacy-peer-deps=false"},
+      // Each manager reads its own key only.
+      {R"({})", "strict-peer-dependencies=true\n", std::nullopt, ""},
+      {R"({"packageManager": "pnpm@10.0.0"})", "strict-peer-dependencies=true\n", true,
+       ".npmrc strict-peer-dependencies=true"},
+      {R"({"packageManager": "pnpm@10.0.0"})", "legacy-peer-deps=true\n", std::nullopt, ""},
+      {R"({"packageManager": "yarn@1.22.22"})", "legacy-peer-deps=true\n", std::nullopt, ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.package_json << " + " << c.npmrc);
+    TempApp app;
+    app.write("package.json", c.package_json);
+    if (!c.npmrc.empty()) app.write(".npmrc", c.npmrc);
+    const AppProfile p = load_ok(app.root());
+    CHECK(p.strict_peers == c.strict);
+    CHECK(p.strict_peers_source == c.source);
+  }
+  // A line npm cannot read is an error naming the file and line.
+  TempApp app;
+  app.write("package.json", "{}");
+  app.write(".npmrc", "legacy-peer-deps=true\n=oops\n");
+  auto p = callboard::load_app_profile(app.root());
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error().code == callboard::ErrorCode::kInvalidArgument);
+  std::map<std::string, std::string> where;
+  for (const auto& d : p.error().context) where[d.key] = d.value;
+  CHECK(where["file"].ends_with(".npmrc"));
+  CHECK(where["line"] == "2");
 }

@@ -81,7 +81,34 @@ TEST_CASE("callboard solve explains a conflict with the app's release and exits 
         "every version of @backstage-community/plugin-jenkins-backend requires @backstage/backend-plugin-api "
         ">=1.9.2.\n"
         "So, because Backstage 1.31.0 pins @backstage/backend-plugin-api to 1.0.0 and your app depends on "
-        "@backstage-community/plugin-jenkins-backend, version solving failed.\n");
+        "@backstage-community/plugin-jenkins-backend, version solving failed.\n"
+        "\n"
+        "The ranges this rests on, as written, and the versions your registry serves in them:\n"
+        "  @backstage-community/plugin-jenkins-backend *, requested: 0.29.0, 0.31.0\n"
+        "  @backstage/backend-plugin-api 1.0.0, pinned by Backstage 1.31.0: 1.0.0\n"
+        "  @backstage/backend-plugin-api ^1.10.0, a dependency of @backstage-community/plugin-jenkins-backend "
+        "0.31.0: 1.10.0, 1.10.1, 1.12.0\n"
+        "  @backstage/backend-plugin-api ^1.9.2, a dependency of @backstage-community/plugin-jenkins-backend "
+        "0.29.0: 1.9.2, 1.9.3, 1.10.0, 1.10.1, 1.12.0\n");
+}
+
+TEST_CASE("callboard solve --release-pins compatible moves a pin and says so, and bad values are usage errors",
+          "[solver][cli]") {
+  Fixture f;
+  const auto [status, out] =
+      f.solve({"add", "@backstage-community/plugin-jenkins-backend", "--release-pins", "compatible", "--json"});
+  REQUIRE(status == 0);
+  const json::object plan = json::parse(out).as_object().at("plan").as_object();
+  bool moved = false;
+  for (const auto& p : plan.at("packages").as_array()) {
+    if (p.at("name").as_string() == "@backstage/backend-plugin-api") CHECK(p.at("version").as_string() == "1.10.0");
+  }
+  for (const auto& finding : plan.at("findings").as_array()) {
+    moved = moved || finding.at("id").as_string() == "release-pin-moved";
+  }
+  CHECK(moved);
+  CHECK(f.solve({"add", "x", "--release-pins", "loose"}).first == 2);
+  CHECK(f.solve({"add", "x", "--peers", "maybe"}).first == 2);
 }
 
 TEST_CASE("callboard solve --allow-release-upgrade finds the lowest release that fits", "[solver][cli]") {
@@ -91,18 +118,18 @@ TEST_CASE("callboard solve --allow-release-upgrade finds the lowest release that
   const json::object doc = json::parse(out).as_object();
   const json::object& plan = doc.at("plan").as_object();
   // 1.51.0 pins backend-plugin-api 1.9.1, which the test packument lacks: a
-  // served version in ^1.9.1 stands in (1.12.0, which jenkins-backend 0.31.0
+  // served version in ^1.9.1 stands in (1.10.0, the nearest jenkins-backend 0.31.0
   // needs), and the plan says so.
   CHECK(plan.at("release").as_string() == "1.51.0");
   REQUIRE(plan.at("pinSubstitutes").as_array().size() == 1);
-  CHECK(plan.at("pinSubstitutes").as_array()[0].at("chosen").as_string() == "1.12.0");
+  CHECK(plan.at("pinSubstitutes").as_array()[0].at("chosen").as_string() == "1.10.0");
   CHECK(plan.at("previousRelease").as_string() == "1.31.0");
   std::map<std::string, std::string> versions;
   for (const auto& p : plan.at("packages").as_array()) {
     versions[std::string(p.at("name").as_string())] = std::string(p.at("version").as_string());
   }
   CHECK(versions["@backstage-community/plugin-jenkins-backend"] == "0.31.0");
-  CHECK(versions["@backstage/backend-plugin-api"] == "1.12.0");
+  CHECK(versions["@backstage/backend-plugin-api"] == "1.10.0");
   bool edit = false;
   for (const auto& e : plan.at("edits").as_array()) {
     edit = edit || (e.at("file").as_string() == "packages/backend/package.json" &&

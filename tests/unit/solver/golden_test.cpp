@@ -11,11 +11,12 @@
 //    "releases": ["data/releases/1.32.0.json", ...], "allowReleaseUpgrade": true,
 //    "app": {"backstageVersion", "packages": [{"path", "manifest": {package.json}}], "locked": {name: version}},
 //    "changes": [{"kind": "add"|"upgrade"|"remove", "name", "range"}],
-//    "rootName": "root",
+//    "rootName": "root", "releasePins": "compatible", "peers": "strict" | "lenient",
 //    "expect": {"ok": true, "versions": {name: version}, "nested": {name: [versions]},
 //               "duplicates": {name: [versions]}, "edits": [[file, "dependencies > name", from, to]],
 //               "release": "1.x", "pinSubstitutes": [[name, pinned, chosen]], "findings": [id, ...]}
-//            | {"ok": false, "explanation": "..."}}
+//            | {"ok": false, "explanation": "...",
+//               "ranges": [[package, range, requiredBy, kind, "admitted, ... (count)"]]}}
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -76,6 +77,12 @@ void run_case(const std::filesystem::path& path) {
   if (c.contains("external") && c.at("external").as_bool()) {
     request.options.unknown_packages = UnknownPackages::kAssumeExternal;
   }
+  if (c.contains("releasePins") && c.at("releasePins").as_string() == "compatible") {
+    request.options.release_pins = ReleasePins::kCompatible;
+  }
+  if (c.contains("peers")) {
+    request.options.peers = c.at("peers").as_string() == "strict" ? PeerRule::kStrict : PeerRule::kLenient;
+  }
   if (c.contains("release")) {
     Release r;
     r.version = std::string(c.at("release").at("version").as_string());
@@ -133,6 +140,21 @@ void run_case(const std::filesystem::path& path) {
       std::cerr << path.filename().string() << " explanation:\n" << outcome->conflict->explanation << '\n';
     }
     CHECK(outcome->conflict->explanation == want);
+    if (expect.contains("ranges")) {
+      // [package, range, requiredBy, kind, "admitted, versions (count)"]
+      std::vector<std::vector<std::string>> got, want_ranges;
+      for (const ConflictRange& r : outcome->conflict->ranges) {
+        std::string admitted;
+        for (const std::string& v : r.admitted) admitted += (admitted.empty() ? "" : ", ") + v;
+        got.push_back({r.package, r.range, r.required_by, r.kind,
+                       admitted + " (" + std::to_string(r.admitted_count) + ")"});
+      }
+      for (const auto& r : expect.at("ranges").as_array()) want_ranges.push_back(string_list(r));
+      CHECK(got == want_ranges);
+    }
+    auto back = parse_outcome_json(to_json(*outcome));
+    REQUIRE(back.ok());
+    CHECK(*back->conflict == *outcome->conflict);
     return;
   }
   REQUIRE(outcome->plan.has_value());
