@@ -16,6 +16,11 @@
 # refusals ("no versions fit", with the first line of why), matches, and the
 # median times. <db> (default: a temporary one) is indexed first with
 # `callboard index` unless it already holds packages.
+#
+# LAB_SOLVE_ARGS: more `solve` options ("--release-pins compatible").
+# LAB_PM=pnpm: the apps are pnpm apps (packageManager field,
+# pnpm-workspace.yaml) and `pnpm install --lockfile-only` (the repository's
+# pnpm, from npm ci) installs them; default npm.
 set -uo pipefail
 cli=$(realpath "${1:?usage: $0 <callboard binary> [db] [plugin...]}")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,6 +30,11 @@ trap 'rm -rf "$tmp"' EXIT
 db=${2:-sqlite:$tmp/lab.db}
 shift $(( $# >= 2 ? 2 : $# ))
 plugins=("$@")
+pm=${LAB_PM:-npm}
+read -r -a solve_args <<<"${LAB_SOLVE_ARGS:-}"
+pnpm_js="$repo/node_modules/pnpm/bin/pnpm.cjs"
+if [[ $pm == pnpm && ! -f $pnpm_js ]]; then echo "lab: LAB_PM=pnpm needs npm ci at the repository root" >&2; exit 1; fi
+if [[ $pm != npm && $pm != pnpm ]]; then echo "lab: LAB_PM is npm or pnpm" >&2; exit 1; fi
 if [[ ${#plugins[@]} -eq 0 ]]; then
   plugins=(
     @backstage/plugin-catalog-backend-module-github
@@ -84,6 +94,11 @@ for (const f of files) {
 fs.writeFileSync(path.join(dir, 'backstage.json'), JSON.stringify({ version: release.releaseVersion }) + '\n');
 EOF
   fi
+  if [[ $pm == pnpm ]]; then
+    printf 'packages:\n  - packages/*\n  - plugins/*\n' >"$dir/pnpm-workspace.yaml"
+    node -e 'const fs=require("fs"); const f=process.argv[1]; const p=JSON.parse(fs.readFileSync(f,"utf8")); p.packageManager="pnpm@"+process.argv[2]; fs.writeFileSync(f, JSON.stringify(p,null,2)+"\n")' \
+      "$dir/package.json" "$(node "$pnpm_js" --version)"
+  fi
   echo "$dir"
 }
 
@@ -103,7 +118,7 @@ for release in 1.31.0 1.46.2 1.53.0; do
     work="$tmp/run"
     rm -rf "$work"; cp -r "${app_dirs[$release]}" "$work"
     t0=$(now)
-    "$cli" solve --db "$db" --app "$work" add "$plugin" --apply --json >"$tmp/plan.json" 2>"$tmp/solve.err"
+    "$cli" solve --db "$db" --app "$work" add "$plugin" "${solve_args[@]}" --apply --json >"$tmp/plan.json" 2>"$tmp/solve.err"
     rc=$?
     t1=$(now)
     solve_times+=("$(echo "$t1 - $t0" | bc)")
@@ -118,19 +133,25 @@ for release in 1.31.0 1.46.2 1.53.0; do
       continue
     fi
     plans=$((plans + 1))
+    found=$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const c={}; for (const f of d.plan.findings) if (f.id!=="no-lockfile") c[f.id]=(c[f.id]||0)+1; console.log(Object.entries(c).map(([k,v])=>k+" x"+v).join(", "))' "$tmp/plan.json")
     t0=$(now)
-    (cd "$work" && npm install --package-lock-only --ignore-scripts --no-audit --no-fund >"$tmp/npm.log" 2>&1)
+    if [[ $pm == pnpm ]]; then
+      (cd "$work" && node "$pnpm_js" install --lockfile-only --ignore-scripts --no-frozen-lockfile \
+        --config.manage-package-manager-versions=false --config.update-notifier=false >"$tmp/npm.log" 2>&1)
+    else
+      (cd "$work" && npm install --package-lock-only --ignore-scripts --no-audit --no-fund >"$tmp/npm.log" 2>&1)
+    fi
     nrc=$?
     t1=$(now)
     npm_times+=("$(echo "$t1 - $t0" | bc)")
     if [[ $nrc -ne 0 ]]; then
       failed=$((failed + 1))
-      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" npm-fails "$(grep -m1 -E 'npm (error|ERR!) code' "$tmp/npm.log" | cut -c1-120)"
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" "$pm-fails" "$(grep -m1 -E 'npm (error|ERR!) code|ERR_PNPM|ERROR' "$tmp/npm.log" | cut -c1-120)"
       continue
     fi
     if "$cli" check --app "$work" --json >"$tmp/check.json" 2>&1; then
       matched=$((matched + 1))
-      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" match "$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.checked + " packages checked")' "$tmp/check.json")"
+      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" match "$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.checked + " packages checked")' "$tmp/check.json")${found:+; $found}"
     else
       failed=$((failed + 1))
       printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" mismatch "$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(d.problems.length + " problems, first: " + (d.problems[0]?.message ?? "").slice(0,110))' "$tmp/check.json")"
@@ -139,4 +160,4 @@ for release in 1.31.0 1.46.2 1.53.0; do
 done
 echo
 echo "cases: $(( plans + refused + errors )); plans: $plans (match: $matched, not: $failed); refused: $refused; errors: $errors"
-echo "median solve --apply: $(printf '%s\n' "${solve_times[@]}" | median) s; median npm install --package-lock-only: $(printf '%s\n' "${npm_times[@]}" | median) s"
+echo "median solve --apply: $(printf '%s\n' "${solve_times[@]}" | median) s; median $pm lockfile-only install: $(printf '%s\n' "${npm_times[@]}" | median) s"
