@@ -21,6 +21,10 @@
 # LAB_PM=pnpm: the apps are pnpm apps (packageManager field,
 # pnpm-workspace.yaml) and `pnpm install --lockfile-only` (the repository's
 # pnpm, from npm ci) installs them; default npm.
+# LAB_APP=backend: the apps without their frontend package (packages/app and
+# the backend's link to it), and only the backend plugins of the list: on a
+# registry that serves only recent frontend versions, the frontend half of
+# the sample app cannot be installed on older releases at all.
 set -uo pipefail
 cli=$(realpath "${1:?usage: $0 <callboard binary> [db] [plugin...]}")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,6 +35,7 @@ db=${2:-sqlite:$tmp/lab.db}
 shift $(( $# >= 2 ? 2 : $# ))
 plugins=("$@")
 pm=${LAB_PM:-npm}
+app_kind=${LAB_APP:-full}
 read -r -a solve_args <<<"${LAB_SOLVE_ARGS:-}"
 pnpm_js="$repo/node_modules/pnpm/bin/pnpm.cjs"
 if [[ $pm == pnpm && ! -f $pnpm_js ]]; then echo "lab: LAB_PM=pnpm needs npm ci at the repository root" >&2; exit 1; fi
@@ -52,6 +57,12 @@ if [[ ${#plugins[@]} -eq 0 ]]; then
   )
 fi
 
+if [[ $app_kind == backend ]]; then
+  kept=()
+  for p in "${plugins[@]}"; do [[ $p == *backend* ]] && kept+=("$p"); done
+  plugins=("${kept[@]}")
+fi
+
 if ! "$cli" search --db "$db" --json --limit 1 '' 2>/dev/null | grep -q '"id"'; then
   echo "indexing into $db ..." >&2
   "$cli" index --db "$db" --quiet >/dev/null || { echo "lab: callboard index failed" >&2; exit 1; }
@@ -63,6 +74,11 @@ make_app() {  # name release|"" -> folder
   mkdir -p "$tmp/apps"
   cp -r "$repo/examples/sample-app" "$dir"
   rm -rf "$dir/node_modules" "$dir/package-lock.json" "$dir/.callboard"
+  if [[ $app_kind == backend ]]; then
+    rm -rf "$dir/packages/app"
+    node -e 'const fs=require("fs"); const f=process.argv[1]; const p=JSON.parse(fs.readFileSync(f,"utf8")); delete p.dependencies.app; fs.writeFileSync(f, JSON.stringify(p,null,2)+"\n")' \
+      "$dir/packages/backend/package.json"
+  fi
   if [[ -n "$2" ]]; then
     node - "$dir" "$repo/data/releases/$2.json" <<'EOF'
 const fs = require('fs'), path = require('path');

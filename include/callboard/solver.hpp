@@ -188,6 +188,10 @@ struct SolveOptions {
   bool all_singletons = false;
   UnknownPackages unknown_packages = UnknownPackages::kFail;
   ReleasePins release_pins = ReleasePins::kExact;
+  /// The app's devDependencies are requirements too (npm, yarn and pnpm
+  /// install them, and a conflict among them fails the install as any
+  /// other); false for production installs (`npm install --omit=dev`).
+  bool dev_dependencies = true;
   PeerRule peers = PeerRule::kFromApp;
   /// Upper bound on decisions plus conflicts; kResourceExhausted beyond it.
   std::size_t max_steps = 2'000'000;

@@ -163,6 +163,8 @@ void print_solve_help(std::ostream& out) {
          "  --peers <strict|lenient>  whether peer ranges must hold (default: the app's package\n"
          "                            manager: npm strict; yarn and pnpm only warn, so a plan that\n"
          "                            meets every peer is preferred and unmet ones are findings)\n"
+         "  --omit-dev                leave the app's devDependencies out (a production install,\n"
+         "                            npm install --omit=dev); by default they count, as npm installs them\n"
          "  --singleton <name>        add a package that must never be duplicated (repeatable;\n"
          "                            a trailing * is a prefix: '@backstage/plugin-*')\n"
          "  --offline                 use only what the database holds (no registry requests);\n"
@@ -185,7 +187,7 @@ void print_solve_help(std::ostream& out) {
 int run_solve(Context& ctx, std::span<const std::string> raw) {
   const auto args = parse_args(raw, {"app", "db", "release", "workspace", "singleton", "peers", "release-pins"},
                                {"help", "allow-release-upgrade", "strict", "full", "apply", "dry-run", "offline",
-                                "assume-external"});
+                                "assume-external", "omit-dev"});
   if (args.has("help")) {
     print_solve_help(ctx.out);
     return static_cast<int>(ExitCode::kOk);
@@ -231,6 +233,7 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   request.options.unknown_packages =
       assume_external ? solver::UnknownPackages::kAssumeExternal : solver::UnknownPackages::kFail;
   for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
+  request.options.dev_dependencies = !args.has("omit-dev");
   if (pins == "compatible") request.options.release_pins = solver::ReleasePins::kCompatible;
   if (!peers.empty()) request.options.peers = peers == "strict" ? solver::PeerRule::kStrict : solver::PeerRule::kLenient;
   for (std::size_t i = 1; i < positional.size(); ++i) {

@@ -131,7 +131,7 @@ class EditWriter {
     // from a direct dependency's spec, EOVERRIDE).
     for (const auto& [name, version] : global_overrides_) {
       for (const auto& [ws, spec] : listing(name)) {
-        auto held = edits_.find({manifest_file(ws), std::vector<std::string>{"dependencies", name}});
+        auto held = edits_.find({manifest_file(ws), std::vector<std::string>{field_of(ws, name), name}});
         if (held != edits_.end() && held->second.to == version) continue;
         if (spec != version) set_dependency(ws, name, spec, version, "the same version as its override (" +
                                                                          std::string(manager_name(manager_)) +
@@ -163,15 +163,33 @@ class EditWriter {
     return it == in_.packuments.end() ? nullptr : it->second.get();
   }
 
-  /// (workspace, spec) for each app package.json that lists `name`.
+  /// (workspace, spec) for each app package.json that lists `name` (in
+  /// `dependencies`, or `devDependencies` when those count).
   std::vector<std::pair<std::string, std::string>> listing(const std::string& name) const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const WorkspacePackage& wp : in_.request.app.packages) {
       if (auto it = wp.manifest.dependencies.find(name); it != wp.manifest.dependencies.end()) {
         out.emplace_back(wp.path.empty() ? "." : wp.path, it->second);
+      } else if (auto dev = wp.manifest.dev_dependencies.find(name);
+                 in_.request.options.dev_dependencies && dev != wp.manifest.dev_dependencies.end()) {
+        out.emplace_back(wp.path.empty() ? "." : wp.path, dev->second);
       }
     }
     return out;
+  }
+
+  /// The member of a workspace's package.json that lists `name`:
+  /// "devDependencies" when only that one does, else "dependencies" (where
+  /// an added package goes).
+  std::string field_of(const std::string& workspace, const std::string& name) const {
+    for (const WorkspacePackage& wp : in_.request.app.packages) {
+      if ((wp.path.empty() ? "." : wp.path) != workspace) continue;
+      if (!wp.manifest.dependencies.contains(name) && wp.manifest.dev_dependencies.contains(name) &&
+          in_.request.options.dev_dependencies) {
+        return "devDependencies";
+      }
+    }
+    return "dependencies";
   }
 
   bool changed(const std::string& name) const {
@@ -210,8 +228,8 @@ class EditWriter {
 
   void set_dependency(const std::string& workspace, const std::string& name, std::optional<std::string> from,
                       std::optional<std::string> to, std::string reason) {
-    add_edit(ManifestEdit{manifest_file(workspace), {"dependencies", name}, name, std::move(from), std::move(to),
-                          std::move(reason)});
+    add_edit(ManifestEdit{manifest_file(workspace), {field_of(workspace, name), name}, name, std::move(from),
+                          std::move(to), std::move(reason)});
   }
 
   /// The override member for `name`, global or under `parent`.
@@ -374,14 +392,21 @@ class EditWriter {
                           "moves the app to Backstage " + root.release});
     for (const WorkspacePackage& wp : in_.request.app.packages) {
       const std::string ws = wp.path.empty() ? "." : wp.path;
-      for (const auto& [name, spec] : wp.manifest.dependencies) {
+      std::vector<std::pair<std::string, std::string>> listed(wp.manifest.dependencies.begin(),
+                                                              wp.manifest.dependencies.end());
+      if (in_.request.options.dev_dependencies) {
+        for (const auto& [name, spec] : wp.manifest.dev_dependencies) {
+          if (!wp.manifest.dependencies.contains(name)) listed.emplace_back(name, spec);
+        }
+      }
+      for (const auto& [name, spec] : listed) {
         if (local_.contains(name) || changed(name) || spec.starts_with("backstage:")) continue;
         auto pin = root.release_pins.find(name);
         if (pin == root.release_pins.end()) continue;
         auto hv = in_.host_version.find(name);
         const std::string version = hv != in_.host_version.end() ? hv->second : pin->second;
         if (satisfies(spec, version) && floats_to(name, spec, version)) continue;
-        const auto key = std::pair{manifest_file(ws), std::vector<std::string>{"dependencies", name}};
+        const auto key = std::pair{manifest_file(ws), std::vector<std::string>{field_of(ws, name), name}};
         if (edits_.contains(key)) continue;
         set_dependency(ws, name, spec, hold_spec(name, version), "Backstage " + root.release + " ships " + version);
       }

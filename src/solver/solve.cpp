@@ -58,7 +58,11 @@ struct AppDependency {
   std::string spec;
 };
 
-std::vector<AppDependency> app_dependencies(const AppProfile& app) {
+/// The app's own requirements: every workspace's `dependencies`, and with
+/// options.dev_dependencies its `devDependencies` too (a name in both is
+/// the dependency), as `npm install` installs both.
+std::vector<AppDependency> app_dependencies(const SolveRequest& request) {
+  const AppProfile& app = request.app;
   std::set<std::string> local;
   for (const WorkspacePackage& wp : app.packages) {
     if (!wp.manifest.name.empty()) local.insert(wp.manifest.name);
@@ -67,6 +71,11 @@ std::vector<AppDependency> app_dependencies(const AppProfile& app) {
   for (const WorkspacePackage& wp : app.packages) {
     for (const auto& [name, spec] : wp.manifest.dependencies) {
       if (local.contains(name)) continue;
+      out.push_back({wp.path.empty() ? "." : wp.path, name, spec});
+    }
+    if (!request.options.dev_dependencies) continue;
+    for (const auto& [name, spec] : wp.manifest.dev_dependencies) {
+      if (local.contains(name) || wp.manifest.dependencies.contains(name)) continue;
       out.push_back({wp.path.empty() ? "." : wp.path, name, spec});
     }
   }
@@ -113,7 +122,7 @@ Result<Prepared> prepare(const SolveRequest& request, const Release* release, bo
     for (const auto& [name, version] : release->packages) p.root.release_pins.emplace(name, version);
   }
   p.root.locked = locked_host_versions(request.app);
-  for (const AppDependency& d : app_dependencies(request.app)) {
+  for (const AppDependency& d : app_dependencies(request)) {
     if (changed.contains(d.name)) continue;
     auto spec = semver::parse_specifier(d.spec);
     std::string range;
@@ -500,7 +509,7 @@ void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::
   }
   if (request.app.lockfile == LockfileKind::kNone && !request.app.packages.empty()) {
     std::size_t held = 0;
-    for (const ManifestEdit& e : plan.edits) held += e.path.size() > 1 && e.path[0] != "dependencies" ? 1 : 0;
+    for (const ManifestEdit& e : plan.edits) held += e.path.size() > 1 && e.path[0] != "dependencies" && e.path[0] != "devDependencies" ? 1 : 0;
     add("no-lockfile", "info", "",
         "the app has no lockfile, so " + std::string(to_string(request.app.package_manager)) +
             " resolves every range afresh; the edits hold the planned versions (" + std::to_string(held) +
@@ -543,7 +552,7 @@ std::vector<Requirement> closure_roots(const SolveRequest& request) {
     if (!wp.manifest.name.empty()) local.insert(wp.manifest.name);
   }
   std::vector<Requirement> roots;
-  for (const AppDependency& d : app_dependencies(request.app)) {
+  for (const AppDependency& d : app_dependencies(request)) {
     roots.push_back({d.name, d.spec, request.root_name + " (" + manifest_file(d.workspace) + ")"});
   }
   for (const PackageChange& c : request.changes) {
@@ -700,7 +709,7 @@ Result<SolveOutcome> Solver::solve_pass(const SolveRequest& request, bool lenien
         for (const PlannedPackage& p : plan.packages) {
           if (p.host_level) names.insert(p.name);
         }
-        for (const AppDependency& d : app_dependencies(request.app)) names.insert(d.name);
+        for (const AppDependency& d : app_dependencies(request)) names.insert(d.name);
         for (const PackageChange& c : request.changes) {
           if (c.kind == ChangeKind::kRemove) names.erase(c.name);
         }

@@ -12,6 +12,7 @@
 //    "app": {"backstageVersion", "packages": [{"path", "manifest": {package.json}}], "locked": {name: version}},
 //    "changes": [{"kind": "add"|"upgrade"|"remove", "name", "range"}],
 //    "rootName": "root", "releasePins": "compatible", "peers": "strict" | "lenient",
+//    "devDependencies": false,
 //    "expect": {"ok": true, "versions": {name: version}, "nested": {name: [versions]},
 //               "duplicates": {name: [versions]}, "edits": [[file, "dependencies > name", from, to]],
 //               "release": "1.x", "pinSubstitutes": [[name, pinned, chosen]], "findings": [id, ...]}
@@ -80,6 +81,7 @@ void run_case(const std::filesystem::path& path) {
   if (c.contains("releasePins") && c.at("releasePins").as_string() == "compatible") {
     request.options.release_pins = ReleasePins::kCompatible;
   }
+  if (c.contains("devDependencies")) request.options.dev_dependencies = c.at("devDependencies").as_bool();
   if (c.contains("peers")) {
     request.options.peers = c.at("peers").as_string() == "strict" ? PeerRule::kStrict : PeerRule::kLenient;
   }
