@@ -129,6 +129,9 @@ struct RootSpec {
   std::set<std::string, std::less<>> requested;
   /// Peer ranges are not enforced (a peer must still be present, one copy).
   bool lenient_peers = false;
+  /// The package manager installs a nested package's peers beside it (npm;
+  /// pnpm resolves them from the dependent's ancestors, yarn not at all).
+  bool nested_peers = true;
 };
 
 /// A peer range the solution does not meet (only with lenient_peers).
@@ -184,6 +187,10 @@ class Engine {
   /// serves it, else (and with compatible pins) a served version in `^pin`.
   [[nodiscard]] bool pin_allows(const std::string& name, const std::string& version) const;
   [[nodiscard]] bool is_singleton(std::string_view name) const;
+  /// Whether `edge` of a version of `node` is met by a requirement copy
+  /// (a dependency on a non-singleton; a nested copy's peer on one) rather
+  /// than by the host-level copy.
+  [[nodiscard]] bool met_by_copy(std::uint32_t node, const Edge& edge) const;
   /// The edges of a node's version (root: the root spec's edges).
   [[nodiscard]] const std::vector<Edge>& edges_of(std::uint32_t node, std::uint32_t version);
   /// Requirements of a node's version that are not followed (git, file, url specifiers).

@@ -381,7 +381,7 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const E
     inc.terms.push_back(depender);
     add_incompat(std::move(inc));
   };
-  const bool via_copy = edge.kind == EdgeKind::kDependency && !is_singleton(edge.name);
+  const bool via_copy = met_by_copy(node, edge);
   auto h = host(edge.name);
   if (!h) return std::move(h).error();
   if (!*h) {
@@ -496,6 +496,19 @@ std::int64_t Engine::choose_version(std::uint32_t id) const {
   return -1;
 }
 
+bool Engine::met_by_copy(std::uint32_t node, const Edge& edge) const {
+  if (is_singleton(edge.name)) return false;
+  if (edge.kind == EdgeKind::kDependency) return true;
+  // npm installs a peer next to its dependent: a nested copy's peer may be
+  // a nested copy beside it (ajv-keywords under schema-utils gets its own
+  // ajv 6 while the host level has ajv 8). A host-level package's peer is
+  // the host-level copy.
+  // Only npm: yarn installs no peers and pnpm resolves them from the
+  // dependent's ancestors, so for them the host-level copy meets a nested
+  // package's peer (with a warning when the range disagrees).
+  return edge.kind == EdgeKind::kPeer && nodes_[node].kind == NodeKind::kCopy && root_.nested_peers;
+}
+
 std::vector<UnmetPeer> Engine::unmet_peers() {
   std::vector<UnmetPeer> unmet;
   if (!root_.lenient_peers) return unmet;
@@ -504,7 +517,7 @@ std::vector<UnmetPeer> Engine::unmet_peers() {
     const auto version = static_cast<std::uint32_t>(nodes_[id].decided);
     const std::vector<Edge> edges = edges_of(id, version);
     for (const Edge& edge : edges) {
-      if (edge.kind != EdgeKind::kPeer) continue;
+      if (edge.kind != EdgeKind::kPeer || met_by_copy(id, edge)) continue;
       auto target = host_of_.find(edge.name);
       if (target == host_of_.end() || nodes_[target->second].decided < 0) continue;
       const auto chosen = static_cast<std::uint32_t>(nodes_[target->second].decided);

@@ -115,6 +115,10 @@ Result<Prepared> prepare(const SolveRequest& request, const Release* release, bo
                          bool lenient_peers) {
   Prepared p;
   p.root.lenient_peers = lenient_peers;
+  // npm places a nested package's peer beside it; pnpm resolves a peer
+  // from the dependent's ancestors (the app's own copy first, with a
+  // warning when its range disagrees); yarn installs no peers.
+  p.root.nested_peers = request.app.package_manager == PackageManager::kNpm;
   std::set<std::string, std::less<>> changed;
   for (const PackageChange& c : request.changes) changed.insert(c.name);
   if (release) {
@@ -278,11 +282,25 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   std::map<Key, std::vector<std::string>> required_by;
   std::map<Key, std::vector<detail::Requirement>> requirements;
   std::map<std::pair<std::uint32_t, std::uint32_t>, bool> parent_host_level;
+  // A copy is the host-level one when it has the host-level version and
+  // each peer it has beside it is the host-level version too; otherwise npm
+  // nests it under its depender with its own peers.
   auto is_host_copy = [&](std::uint32_t node, std::uint32_t v) {
     const Node& n = nodes[node];
     if (n.kind == NodeKind::kHost) return true;
     auto hv = host_version.find(n.name);
-    return hv != host_version.end() && hv->second == e.version_text(node, v);
+    if (hv == host_version.end() || hv->second != e.version_text(node, v)) return false;
+    for (const Edge& edge : e.edges_of(node, v)) {
+      if (edge.kind != EdgeKind::kPeer || !e.met_by_copy(node, edge)) continue;
+      auto c = e.copy_used(node, v, edge.name, edge.range);
+      if (!c || nodes[*c].decided < 0) continue;
+      auto peer_host = host_version.find(edge.name);
+      if (peer_host == host_version.end() ||
+          peer_host->second != e.version_text(*c, static_cast<std::uint32_t>(nodes[*c].decided))) {
+        return false;
+      }
+    }
+    return true;
   };
   for (std::uint32_t i = 0; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
@@ -292,15 +310,15 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     for (const Edge& edge : edges) {
       std::string version;
       bool host_level = true;
-      if (edge.kind == EdgeKind::kDependency && !e.is_singleton(edge.name)) {
+      if (e.met_by_copy(i, edge)) {
         // Met by the copy for this requirement; it is host-level when it
-        // equals the host-level version.
-        if (auto c = e.copy_used(i, v, edge.name, edge.range); c && nodes[*c].decided >= 0) {
+        // equals the host-level version (and its peers do: is_host_copy).
+        auto c = e.copy_used(i, v, edge.name, edge.range);
+        if (c && nodes[*c].decided >= 0) {
           version = e.version_text(*c, static_cast<std::uint32_t>(nodes[*c].decided));
         }
         if (version.empty()) continue;  // external or skipped
-        auto hv = host_version.find(edge.name);
-        host_level = hv != host_version.end() && hv->second == version;
+        host_level = is_host_copy(*c, static_cast<std::uint32_t>(nodes[*c].decided));
       } else {
         auto it = host_version.find(edge.name);
         if (it == host_version.end()) continue;  // absent optional peer, external

@@ -357,7 +357,24 @@ World peer_the_manager_only_warns_about() {
   return w;
 }
 
+World peer_beside_nested_dependent() {
+  // nest-keywords (a dependency of nest-schema) peers nest-ajv ^6 while the
+  // app has nest-ajv 8. npm installs the peer beside its nested dependent;
+  // pnpm resolves it from the app's 8 and yarn installs no peers (both
+  // warn, and the plan says peer-unmet). Every manager installs the plan
+  // and check matches.
+  World w;
+  w.packages = {pkg("nest-ajv", "6.12.6"), pkg("nest-ajv", "8.17.1"),
+                pkg("nest-keywords", "3.0.0", {}, {{"nest-ajv", "^6.9.1"}}),
+                pkg("nest-schema", "1.0.0", {{"nest-keywords", "^3.0.0"}})};
+  w.files["package.json"] = app_root({{"nest-ajv", "^8.0.0"}});
+  w.change = {"add", "nest-schema"};
+  w.expected = {{"nest-schema", "1.0.0"}};
+  return w;
+}
+
 const std::vector<std::pair<std::string, World (*)()>> kWorlds = {
+    {"a peer beside its nested dependent", &peer_beside_nested_dependent},
     {"a peer the manager only warns about", &peer_the_manager_only_warns_about},
     {"a peer outside the index", &react_peer_outside_the_index},
     {"float past a rejected version", &float_past_rejected},

@@ -169,6 +169,14 @@ void run_case(const std::filesystem::path& path) {
     for (const auto& [k, v] : expect.at("versions").as_object()) want[std::string(k)] = std::string(v.as_string());
     CHECK(got == want);
   }
+  if (expect.contains("nested")) {
+    std::map<std::string, std::vector<std::string>> got, want;
+    for (const PlannedPackage& p : plan.packages) {
+      if (!p.host_level) got[p.name].push_back(p.version);
+    }
+    for (const auto& [k, v] : expect.at("nested").as_object()) want[std::string(k)] = string_list(v);
+    CHECK(got == want);
+  }
   if (expect.contains("duplicates")) {
     std::map<std::string, std::vector<std::string>> got, want;
     for (const DuplicateCopies& d : plan.duplicates) got[d.name] = d.versions;

@@ -2,6 +2,7 @@
 // Helpers for the solver tests: registries from compact JSON, an
 // independent checker of install plans, and a SAT oracle (Z3 from Debian,
 // used as a plain SAT solver over booleans) for the same npm semantics.
+#include <tuple>
 #include <z3.h>
 
 #include <boost/json.hpp>
@@ -109,8 +110,12 @@ inline std::string verify_plan(const InstallPlan& plan, const std::map<std::stri
   for (const auto& [name, version] : pins) {
     if (host.contains(name) && host[name] != version) return "release pin broken: " + name;
   }
-  for (const auto& [name, versions] : copies) {
-    for (const std::string& version : versions) {
+  // Each planned copy once per place (host-level or nested): a nested
+  // copy's peers on non-singletons may be met by any copy (beside it).
+  std::set<std::tuple<std::string, std::string, bool>> places;
+  for (const PlannedPackage& p : plan.packages) places.emplace(p.name, p.version, p.host_level);
+  for (const auto& [name, version, host_level] : places) {
+    {
       const Manifest& m = *registry.at(name).find(version);
       for (const auto& [key, edge] : requirements_of(m)) {
         const std::string& d = edge.target;
@@ -120,7 +125,7 @@ inline std::string verify_plan(const InstallPlan& plan, const std::map<std::stri
         const std::string where = name + "@" + version + " -> " + key + " " + range;
         if (kind == 2) {
           if (host.contains(d) && !in_range(range, host[d])) return "optional peer broken: " + where;
-        } else if (kind == 1 || singleton(d)) {
+        } else if ((kind == 1 && host_level) || singleton(d)) {
           if (!host.contains(d) || !in_range(range, host[d])) return "host-level requirement broken: " + where;
         } else {
           bool met = false;
@@ -170,6 +175,12 @@ class SatOracle {
           if (d == name || singleton(d)) continue;
           groups[d + "@" + range] = {d, range};
         }
+        // A nested copy's peer may be a copy beside it (npm places peers
+        // next to their dependent).
+        for (const auto& [d, range] : m.peer_dependencies) {
+          if (d == name || singleton(d)) continue;
+          groups[d + "@" + range] = {d, range};
+        }
       }
     }
     std::map<std::string, std::vector<std::pair<std::string, Z3_ast>>> vars;  // key -> (version, var)
@@ -214,8 +225,12 @@ class SatOracle {
             }
             continue;
           }
-          std::vector<Z3_ast> clause =
-              (kind == 1 || singleton(d)) ? choices(d, range) : choices(d + "@" + range, range);
+          // Host-level requirements: a peer of the host-level copy, any
+          // edge to a singleton. A copy's peer on a non-singleton is met
+          // beside it, as a dependency is.
+          const bool copy_group = !nr.second.empty();
+          const bool host_req = singleton(d) || (kind == 1 && !copy_group);
+          std::vector<Z3_ast> clause = host_req ? choices(d, range) : choices(d + "@" + range, range);
           clause.push_back(neg(x));
           assert_clause(clause);
         }
