@@ -126,7 +126,31 @@ app_dirs[1.31.0]=$(make_app sample-1.31.0 "")
 app_dirs[1.46.2]=$(make_app bumped-1.46.2 1.46.2)
 app_dirs[1.53.0]=$(make_app bumped-1.53.0 1.53.0)
 
-plans=0 refused=0 matched=0 failed=0 errors=0
+pm_install() {  # dir log -> status of the lockfile-only install
+  if [[ $pm == pnpm ]]; then
+    (cd "$1" && node "$pnpm_js" install --lockfile-only --ignore-scripts --no-frozen-lockfile \
+      --config.manage-package-manager-versions=false --config.update-notifier=false >"$2" 2>&1)
+  else
+    (cd "$1" && npm install --package-lock-only --ignore-scripts --no-audit --no-fund >"$2" 2>&1)
+  fi
+}
+first_error() { grep -m1 -E 'npm (error|ERR!) code|ERR_PNPM|ERROR' "$1" | cut -c1-120; }
+
+# Each app as it is, before any change: a manager that cannot install the
+# app itself cannot install any plan for it either.
+declare -A baseline
+for release in 1.31.0 1.46.2 1.53.0; do
+  rm -rf "$tmp/base"; cp -r "${app_dirs[$release]}" "$tmp/base"
+  if pm_install "$tmp/base" "$tmp/base.log"; then
+    baseline[$release]=ok
+  else
+    baseline[$release]=$(first_error "$tmp/base.log")
+  fi
+  echo "app at $release as it is: $pm install ${baseline[$release]}"
+done
+echo
+
+plans=0 refused=0 matched=0 failed=0 errors=0 app_fails=0
 solve_times=() npm_times=()
 printf '%-8s %-50s %-9s %s\n' release plugin outcome detail
 for release in 1.31.0 1.46.2 1.53.0; do
@@ -151,18 +175,18 @@ for release in 1.31.0 1.46.2 1.53.0; do
     plans=$((plans + 1))
     found=$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const c={}; for (const f of d.plan.findings) if (f.id!=="no-lockfile") c[f.id]=(c[f.id]||0)+1; console.log(Object.entries(c).map(([k,v])=>k+" x"+v).join(", "))' "$tmp/plan.json")
     t0=$(now)
-    if [[ $pm == pnpm ]]; then
-      (cd "$work" && node "$pnpm_js" install --lockfile-only --ignore-scripts --no-frozen-lockfile \
-        --config.manage-package-manager-versions=false --config.update-notifier=false >"$tmp/npm.log" 2>&1)
-    else
-      (cd "$work" && npm install --package-lock-only --ignore-scripts --no-audit --no-fund >"$tmp/npm.log" 2>&1)
-    fi
+    pm_install "$work" "$tmp/npm.log"
     nrc=$?
     t1=$(now)
     npm_times+=("$(echo "$t1 - $t0" | bc)")
     if [[ $nrc -ne 0 ]]; then
-      failed=$((failed + 1))
-      printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" "$pm-fails" "$(grep -m1 -E 'npm (error|ERR!) code|ERR_PNPM|ERROR' "$tmp/npm.log" | cut -c1-120)"
+      if [[ ${baseline[$release]} != ok ]]; then
+        app_fails=$((app_fails + 1))
+        printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" app-fails "$(first_error "$tmp/npm.log") (the app as it is: ${baseline[$release]})"
+      else
+        failed=$((failed + 1))
+        printf '%-8s %-50s %-9s %s\n' "$release" "$plugin" "$pm-fails" "$(first_error "$tmp/npm.log")"
+      fi
       continue
     fi
     if "$cli" check --app "$work" --json >"$tmp/check.json" 2>&1; then
@@ -175,5 +199,5 @@ for release in 1.31.0 1.46.2 1.53.0; do
   done
 done
 echo
-echo "cases: $(( plans + refused + errors )); plans: $plans (match: $matched, not: $failed); refused: $refused; errors: $errors"
+echo "cases: $(( plans + refused + errors )); plans: $plans (match: $matched, not: $failed, the app itself not installable: $app_fails); refused: $refused; errors: $errors"
 echo "median solve --apply: $(printf '%s\n' "${solve_times[@]}" | median) s; median $pm lockfile-only install: $(printf '%s\n' "${npm_times[@]}" | median) s"
