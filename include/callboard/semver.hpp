@@ -360,4 +360,9 @@ struct Specifier {
 /// and "reason"); kResourceExhausted over kMaxRangeLength.
 CALLBOARD_EXPORT Result<Specifier> parse_specifier(std::string_view text, Options options = {});
 
+/// True when `version`, the text of a version, has a prerelease part: a '-'
+/// before any '+'. Cheap (no parse, no validation): for text already known
+/// to be a version, such as a packument's keys. Never throws.
+[[nodiscard]] CALLBOARD_EXPORT bool is_prerelease_text(std::string_view version) noexcept;
+
 }  // namespace callboard::semver

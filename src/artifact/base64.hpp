@@ -1,5 +1,5 @@
 #pragma once
-// Decoders the artifact module needs next to core/digest's encoders.
+// Decoders the artifact module needs next to callboard/digest.hpp's encoders.
 
 #include <optional>
 #include <string>

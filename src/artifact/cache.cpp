@@ -19,7 +19,7 @@
 
 #include "artifact/base64.hpp"
 #include "callboard/artifact.hpp"
-#include "core/digest.hpp"
+#include "callboard/digest.hpp"
 
 namespace callboard {
 namespace {
@@ -39,7 +39,7 @@ Error io_error(const fs::path& file, std::string_view what, int err) {
 }
 
 fs::path entry_path(const fs::path& root, const IntegrityHash& hash) {
-  const std::string hex = detail::to_hex(artifact_detail::decode_base64(hash.digest).value_or(""));
+  const std::string hex = to_hex(artifact_detail::decode_base64(hash.digest).value_or(""));
   return root / "content" / std::string(to_string(hash.algorithm)) / hex.substr(0, 2) / hex;
 }
 

@@ -6,7 +6,7 @@
 
 #include "artifact/base64.hpp"
 #include "callboard/artifact.hpp"
-#include "core/digest.hpp"
+#include "callboard/digest.hpp"
 
 namespace callboard {
 namespace {
@@ -25,14 +25,14 @@ constexpr std::array<AlgorithmInfo, 4> kAlgorithms = {{
     {"sha512", HashAlgorithm::kSha512, 64},
 }};
 
-detail::DigestAlgorithm digest_algorithm(HashAlgorithm algorithm) {
+DigestAlgorithm digest_algorithm(HashAlgorithm algorithm) {
   switch (algorithm) {
-    case HashAlgorithm::kSha1: return detail::DigestAlgorithm::kSha1;
-    case HashAlgorithm::kSha256: return detail::DigestAlgorithm::kSha256;
-    case HashAlgorithm::kSha384: return detail::DigestAlgorithm::kSha384;
-    case HashAlgorithm::kSha512: return detail::DigestAlgorithm::kSha512;
+    case HashAlgorithm::kSha1: return DigestAlgorithm::kSha1;
+    case HashAlgorithm::kSha256: return DigestAlgorithm::kSha256;
+    case HashAlgorithm::kSha384: return DigestAlgorithm::kSha384;
+    case HashAlgorithm::kSha512: return DigestAlgorithm::kSha512;
   }
-  return detail::DigestAlgorithm::kSha512;
+  return DigestAlgorithm::kSha512;
 }
 
 std::string cut(std::string_view text) {
@@ -120,7 +120,7 @@ Result<Integrity> parse_integrity(std::string_view sri) {
           .with("integrity", cut(sri));
     }
     // Canonical form: re-encode (accepts unpadded input, prints padded).
-    out.hashes.push_back({known->algorithm, detail::to_base64(*raw), std::string(options)});
+    out.hashes.push_back({known->algorithm, to_base64(*raw), std::string(options)});
   }
   if (out.hashes.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -138,7 +138,7 @@ Result<Integrity> integrity_from_shasum(std::string_view hex) {
         .with("shasum", cut(hex));
   }
   Integrity out;
-  out.hashes.push_back({HashAlgorithm::kSha1, detail::to_base64(raw), {}});
+  out.hashes.push_back({HashAlgorithm::kSha1, to_base64(raw), {}});
   return out;
 }
 
@@ -154,17 +154,17 @@ Result<Integrity> expected_integrity(const Manifest& manifest) {
 }
 
 Integrity compute_integrity(std::string_view bytes, HashAlgorithm algorithm) {
-  detail::Digest d(digest_algorithm(algorithm));
+  Digest d(digest_algorithm(algorithm));
   d.update(bytes);
   Integrity out;
-  out.hashes.push_back({algorithm, detail::to_base64(d.finish()), {}});
+  out.hashes.push_back({algorithm, to_base64(d.finish()), {}});
   return out;
 }
 
 struct IntegrityVerifier::State {
   Integrity expected;
   std::optional<HashAlgorithm> algorithm;
-  std::optional<detail::Digest> digest;
+  std::optional<Digest> digest;
   std::uint64_t size = 0;
   bool finished = false;
 };
@@ -191,7 +191,7 @@ Result<IntegrityHash> IntegrityVerifier::finish() {
   if (!state_->algorithm) {
     return make_error(ErrorCode::kDataLoss, "no expected integrity to check the bytes against");
   }
-  IntegrityHash actual{*state_->algorithm, detail::to_base64(state_->digest->finish()), {}};
+  IntegrityHash actual{*state_->algorithm, to_base64(state_->digest->finish()), {}};
   const auto candidates = state_->expected.strongest();
   for (const IntegrityHash* h : candidates) {
     if (h->digest == actual.digest) {

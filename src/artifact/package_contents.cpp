@@ -13,7 +13,7 @@
 
 #include "artifact/tar_reader.hpp"
 #include "callboard/artifact.hpp"
-#include "model/json_detail.hpp"
+#include "callboard/json.hpp"
 
 namespace callboard {
 namespace {
@@ -268,10 +268,7 @@ void collect(Collected& c, const TarEntry& e, std::string content) {
 }
 
 bool is_json_object(std::string_view text) {
-  json::monotonic_resource resource;
-  auto doc = model_detail::parse_document(text, ParseLimits{kMaxJsonFileBytes, 64, 20000}, "config schema",
-                                          model_detail::SkipProfile::kNone, &resource);
-  return doc && doc->is_object();
+  return json_object_members(text, {}, ParseLimits{kMaxJsonFileBytes, 64, 20000}, "config schema").ok();
 }
 
 }  // namespace
@@ -294,10 +291,22 @@ Result<PackageContents> read_package_contents(std::string_view archive, const Ex
   out.manifest = std::move(*manifest);
 
   // What parse_manifest does not keep: configSchema and the exports map.
-  json::monotonic_resource resource;
-  auto doc = model_detail::parse_document(*c.package_json, ParseLimits{}, "package.json",
-                                          model_detail::SkipProfile::kNone, &resource);
-  const json::object* pkg = doc && doc->is_object() ? &doc->as_object() : nullptr;
+  // Read through the model's bounded parser, as JSON text per member, then
+  // parsed again here (the members are no deeper than the document was).
+  static constexpr std::string_view kExtraMembers[] = {"configSchema", "exports"};
+  const auto extra = json_object_members(*c.package_json, kExtraMembers, ParseLimits{}, "package.json");
+  json::object members;
+  const json::object* pkg = nullptr;
+  if (extra) {
+    json::parse_options options;
+    options.max_depth = ParseLimits{}.max_depth;
+    for (const auto& [key, text] : *extra) {
+      json::error_code ec;
+      json::value v = json::parse(text, ec, {}, options);
+      if (!ec) members[key] = std::move(v);
+    }
+    pkg = &members;
+  }
 
   std::set<std::string> paths;
   for (const TarEntry& e : report->entries) paths.insert(e.path);
@@ -313,7 +322,9 @@ Result<PackageContents> read_package_contents(std::string_view archive, const Ex
         out.config_schema_ref = normalize_relative("", std::string_view(s->data(), s->size()));
       } else if (ref->is_object()) {
         out.config_schema_ref = "(inline)";
-        inline_schema = json::serialize(*ref);
+        // The text the model serialised from its exact parse: numbers as
+        // written, not as read back here.
+        inline_schema = extra->find("configSchema")->second;
       }
     }
   }

@@ -6,8 +6,8 @@
 #include <tuple>
 #include <utility>
 
+#include "callboard/backstage.hpp"
 #include "compat/detail.hpp"
-#include "registry/plugins_detail.hpp"
 
 namespace callboard::compat {
 
@@ -43,7 +43,7 @@ std::shared_ptr<const ReleaseCatalog::Impl> build_impl(
   auto impl = std::make_shared<ReleaseCatalog::Impl>();
   impl->moved = std::move(moved);
 
-  const auto usable = plugins_detail::ordered_releases(releases);
+  const auto usable = backstage::ordered_releases(releases);
 
   // Dense ids in name order, so the table does not depend on input order.
   std::map<std::string_view, std::uint32_t> sorted_names;
@@ -190,7 +190,7 @@ std::map<std::string, std::string, std::less<>> moved_packages(
     const std::vector<Packument>& packuments) {
   std::map<std::string, std::string, std::less<>> out;
   for (const auto& p : packuments) {
-    const Manifest* m = plugins_detail::metadata_manifest(p);
+    const Manifest* m = backstage::metadata_manifest(p);
     if (m != nullptr && m->backstage && m->backstage->moved && !m->backstage->moved->empty()) {
       out[p.name] = *m->backstage->moved;
     }

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "callboard/backstage.hpp"
 #include "compat/detail.hpp"
-#include "registry/plugins_detail.hpp"
 
 namespace callboard::compat {
 namespace detail {
@@ -24,7 +24,7 @@ std::string release_phrase(std::string_view release) { return "Backstage " + std
 }  // namespace
 
 bool is_singleton(std::string_view package) noexcept {
-  const auto& list = plugins_detail::kSingletonPackages;
+  const auto& list = backstage::kSingletonPackages;
   return std::find(list.begin(), list.end(), package) != list.end();
 }
 
@@ -420,7 +420,7 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
         },
         Evidence{m.name, "backstage.moved", *m.backstage->moved, "", release});
   }
-  if (plugins_detail::is_prerelease_text(m.version)) {
+  if (semver::is_prerelease_text(m.version)) {
     emit.add(
         "prerelease-version", Severity::kInfo, Tier::kAligned,
         [&] { return m.name + "@" + m.version + " is a prerelease."; },

@@ -1,12 +1,12 @@
 // Canonical JSON for the scanner's results (shapes in compat.hpp).
 
+#include "callboard/json.hpp"
 #include "compat/detail.hpp"
-#include "model/json_detail.hpp"
 
 namespace callboard::compat {
 namespace {
 
-using model_detail::Writer;
+using Writer = JsonWriter;
 
 void write_finding(Writer& w, const Finding& f) {
   w.begin_object();

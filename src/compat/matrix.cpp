@@ -12,7 +12,6 @@
 #include <algorithm>
 
 #include "compat/detail.hpp"
-#include "registry/plugins_detail.hpp"
 
 namespace callboard::compat {
 
@@ -163,7 +162,7 @@ std::optional<std::string> SupportMatrix::newest(std::string_view release, Tier 
   const auto r = detail::find_release(releases, release);
   if (!r) return std::nullopt;
   for (std::size_t v = versions.size(); v-- > 0;) {
-    if (!include_prerelease && plugins_detail::is_prerelease_text(versions[v])) continue;
+    if (!include_prerelease && semver::is_prerelease_text(versions[v])) continue;
     if (!include_deprecated && v < deprecated.size() && deprecated[v]) continue;
     if (at(v, *r) <= tier) return versions[v];
   }

@@ -5,7 +5,6 @@
 #include <tuple>
 
 #include "compat/detail.hpp"
-#include "registry/plugins_detail.hpp"
 
 namespace callboard::compat {
 namespace {
@@ -94,7 +93,7 @@ const Manifest* installed_version(const Packument& packument, std::string_view s
   auto parsed = semver::parse_specifier(spec);
   if (!parsed || !parsed->range) return nullptr;
   for (auto it = packument.versions.rbegin(); it != packument.versions.rend(); ++it) {
-    if (plugins_detail::is_prerelease_text(it->version)) continue;
+    if (semver::is_prerelease_text(it->version)) continue;
     if (parsed->range->satisfied_by(std::string_view(it->version))) return &*it;
   }
   return nullptr;

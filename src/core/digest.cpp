@@ -1,4 +1,4 @@
-#include "core/digest.hpp"
+#include "callboard/digest.hpp"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 #include <new>
 #include <stdexcept>
 
-namespace callboard::detail {
+namespace callboard {
 
 struct Digest::State {
   EVP_MD_CTX* ctx = nullptr;
@@ -93,4 +93,4 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(d.finish());
 }
 
-}  // namespace callboard::detail
+}  // namespace callboard

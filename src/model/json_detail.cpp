@@ -335,45 +335,6 @@ Error pointer_error(std::string_view what, std::string_view pointer, std::string
       .with("pointer", std::string(pointer));
 }
 
-void Writer::uint(std::uint64_t v) {
-  separator();
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
-  pending_comma_ = true;
-}
-
-void Writer::int64(std::int64_t v) {
-  separator();
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
-  pending_comma_ = true;
-}
-
-void Writer::number(double v) {
-  if (!std::isfinite(v)) {
-    null();
-    return;
-  }
-  // -0.0 would print as "-0", which JSON readers (Boost.JSON too) take for
-  // the integer 0: write 0 so that what is written reads back the same.
-  if (v == 0.0) v = 0.0;
-  separator();
-  char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
-  pending_comma_ = true;
-}
-
-void Writer::timestamp_or_null(Timestamp t) {
-  if (t == Timestamp{}) {
-    null();
-  } else {
-    string(format_timestamp(t));
-  }
-}
-
 std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);
@@ -395,54 +356,6 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
     return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
   }
   return 0;
-}
-
-namespace {
-
-}  // namespace
-
-void Writer::append_string(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out_.push_back('"');
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t run = i;
-    while (run < s.size()) {
-      const auto c = static_cast<unsigned char>(s[run]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++run;
-    }
-    out_.append(s.data() + i, run - i);
-    i = run;
-    if (i == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t n = utf8_sequence(s, i);
-      if (n == 0) {
-        out_ += "\xEF\xBF\xBD";  // U+FFFD
-        ++i;
-      } else {
-        out_.append(s.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      default:
-        out_ += "\\u00";
-        out_.push_back(kHex[c >> 4]);
-        out_.push_back(kHex[c & 0xF]);
-    }
-    ++i;
-  }
-  out_.push_back('"');
 }
 
 // ---------------------------------------------------------------- StrictObject

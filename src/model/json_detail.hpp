@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "callboard/error.hpp"
+#include "callboard/json.hpp"
 #include "callboard/model.hpp"
 
 namespace callboard::model_detail {
@@ -81,84 +82,8 @@ inline std::string_view key_of(const json::key_value_pair& kv) noexcept {
   return {k.data(), k.size()};
 }
 
-/// A compact JSON writer. Keys are written in the order the caller gives
-/// them; callers write maps in map order, so the output is canonical.
-/// Strings are escaped minimally (quote, backslash, control characters);
-/// bytes that are not valid UTF-8 become U+FFFD so the output is always
-/// valid JSON.
-class Writer {
- public:
-  Writer() { out_.reserve(256); }
-  void begin_object() {
-    separator();
-    out_.push_back('{');
-    pending_comma_ = false;
-  }
-  void end_object() {
-    out_.push_back('}');
-    pending_comma_ = true;
-  }
-  void begin_array() {
-    separator();
-    out_.push_back('[');
-    pending_comma_ = false;
-  }
-  void end_array() {
-    out_.push_back(']');
-    pending_comma_ = true;
-  }
-  void key(std::string_view k) {
-    separator();
-    append_string(k);
-    out_.push_back(':');
-    pending_comma_ = false;
-  }
-  void string(std::string_view s) {
-    separator();
-    append_string(s);
-    pending_comma_ = true;
-  }
-  void boolean(bool b) {
-    separator();
-    out_ += b ? "true" : "false";
-    pending_comma_ = true;
-  }
-  void null() {
-    separator();
-    out_ += "null";
-    pending_comma_ = true;
-  }
-  void uint(std::uint64_t v);
-  void int64(std::int64_t v);
-  /// Shortest text that reads back as the same double; null for NaN/inf.
-  void number(double v);
-  /// ISO string, or null for the epoch ("unknown").
-  void timestamp_or_null(Timestamp t);
-
-  /// Key + string, only when `s` is not empty.
-  void field_nonempty(std::string_view k, std::string_view s) {
-    if (!s.empty()) {
-      key(k);
-      string(s);
-    }
-  }
-  void field(std::string_view k, std::string_view s) {
-    key(k);
-    string(s);
-  }
-
-  std::string take() { return std::move(out_); }
-  std::string& buffer() { return out_; }
-
- private:
-  void separator() {
-    if (pending_comma_) out_.push_back(',');
-  }
-  void append_string(std::string_view s);
-
-  std::string out_;
-  bool pending_comma_ = false;
-};
+/// The compact writer every model codec uses (public: callboard/json.hpp).
+using Writer = JsonWriter;
 
 /// Strict typed access to our own documents (plugin and directory JSON): an
 /// absent or null member keeps the default; a member of the wrong type

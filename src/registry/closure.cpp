@@ -27,7 +27,7 @@
 
 #include "callboard/registry.hpp"
 #include "callboard/semver.hpp"
-#include "core/digest.hpp"
+#include "callboard/digest.hpp"
 #include "registry/names.hpp"
 #include "registry/write_batch.hpp"
 
@@ -462,7 +462,7 @@ class ClosureRun {
         return failed(f, std::move(error), std::move(record));
       }
       ++prog_.fetched;
-      const std::string hash = detail::sha256_hex(r.body);
+      const std::string hash = sha256_hex(r.body);
       const bool same = f.stored && record.status == 200 && record.content_hash == hash;
       record.status = 200;
       record.etag = std::string(r.header("ETag"));

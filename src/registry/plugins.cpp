@@ -63,15 +63,6 @@
 namespace callboard {
 namespace plugins_detail {
 
-const Manifest* metadata_manifest(const Packument& packument) noexcept {
-  const Manifest* latest = packument.latest();
-  if (latest == nullptr || latest->backstage) return latest;
-  for (auto it = packument.versions.rbegin(); it != packument.versions.rend(); ++it) {
-    if (it->backstage) return &*it;
-  }
-  return latest;
-}
-
 std::string_view moved_to(const Packument& packument) noexcept {
   const Manifest* m = metadata_manifest(packument);
   if (m != nullptr && m->backstage && m->backstage->moved) return *m->backstage->moved;

@@ -12,19 +12,21 @@
 #include <utility>
 #include <vector>
 
+#include "callboard/backstage.hpp"
 #include "callboard/model.hpp"
 #include "callboard/semver.hpp"
 
 namespace callboard::plugins_detail {
 
+// Shared with the solver and the scanner, so public (callboard/backstage.hpp,
+// callboard/semver.hpp); named here so the registry's code reads as before.
+using backstage::kSingletonPackages;
+using backstage::metadata_manifest;
+using backstage::ordered_releases;
+using semver::is_prerelease_text;
+
 /// "@roadiehq" for "@roadiehq/x", "" for unscoped names.
 std::string_view scope_of(std::string_view package_name) noexcept;
-
-/// The manifest whose `backstage` field describes the package: the latest
-/// version when it has a `backstage` field, else the newest version that has
-/// one (a latest built without metadata should not drop a package out of
-/// its plugin), else the latest. nullptr for a packument without versions.
-const Manifest* metadata_manifest(const Packument& packument) noexcept;
 
 /// The `backstage.moved` target of the metadata manifest, or "".
 std::string_view moved_to(const Packument& packument) noexcept;
@@ -66,28 +68,6 @@ ReleaseSummary summarize_releases(const std::vector<Release>& releases);
 Score score_with(const Plugin& plugin, const std::vector<const Packument*>& packuments,
                  const ReleaseSummary& releases, Timestamp now,
                  std::optional<std::uint64_t> monthly_downloads);
-
-/// True when `version` (a semver string) has a prerelease part. Cheap: no
-/// full parse (the '-' before any '+').
-bool is_prerelease_text(std::string_view version) noexcept;
-
-/// The Backstage packages of which an app must hold exactly one copy: a
-/// plugin whose range on one of them misses a release's version would pull
-/// a second copy into an app on that release. One place, documented in
-/// docs: the plugin and app APIs of both systems, and catalog-react (its
-/// React contexts break when duplicated).
-inline constexpr std::array<std::string_view, 7> kSingletonPackages = {
-    "@backstage/backend-app-api",      "@backstage/backend-plugin-api",
-    "@backstage/core-app-api",         "@backstage/core-plugin-api",
-    "@backstage/frontend-app-api",     "@backstage/frontend-plugin-api",
-    "@backstage/plugin-catalog-react",
-};
-
-/// Releases with a valid semver version, ascending, one per version: of
-/// duplicates (the same precedence) the least by (text, packages) wins, so
-/// the result does not depend on the input order. The pointers point into
-/// `releases`.
-std::vector<std::pair<semver::Version, const Release*>> ordered_releases(const std::vector<Release>& releases);
 
 /// Which releases a package supports, precomputed per release so that a
 /// whole ecosystem is checked in milliseconds. Not thread-safe (caches).

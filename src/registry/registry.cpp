@@ -20,7 +20,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "core/digest.hpp"
+#include "callboard/digest.hpp"
 #include "registry/local_source.hpp"
 #include "registry/names.hpp"
 #include "registry/write_batch.hpp"
@@ -81,7 +81,7 @@ std::string folder_fingerprint(const std::filesystem::path& dir) {
   std::sort(lines.begin(), lines.end());
   std::string joined;
   for (const auto& l : lines) joined += l + '\n';
-  return detail::sha256_hex(joined);
+  return sha256_hex(joined);
 }
 
 std::vector<std::string> split_lines(std::string_view text) {
@@ -470,7 +470,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
         written = finish(name, std::move(record));
         if (written) written = links_of_stored(name);
       } else if (r.status == 200) {
-        const std::string hash = detail::sha256_hex(r.body);
+        const std::string hash = sha256_hex(r.body);
         const bool same = record.status == 200 && record.content_hash == hash;
         record.status = 200;
         record.etag = std::string(r.header("ETag"));
@@ -581,7 +581,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     record.source = "local";
     record.checked = now;
     record.changed = now;
-    record.content_hash = detail::sha256_hex(to_json(packument));
+    record.content_hash = sha256_hex(to_json(packument));
     if (auto put = (*txn)->put_sync_record(record); !put) return std::move(put).error();
     if (auto f = batch.flush(); !f) return std::move(f).error();
     changed_names.push_back(packument.name);

@@ -34,31 +34,6 @@ bool test_bit(const std::vector<std::uint64_t>& bits, std::size_t i) noexcept {
 
 }  // namespace
 
-bool is_prerelease_text(std::string_view version) noexcept {
-  const std::size_t plus = version.find('+');
-  return version.substr(0, plus).find('-') != std::string_view::npos;
-}
-
-std::vector<std::pair<semver::Version, const Release*>> ordered_releases(const std::vector<Release>& releases) {
-  std::vector<std::pair<semver::Version, const Release*>> usable;
-  usable.reserve(releases.size());
-  for (const auto& r : releases) {
-    auto v = semver::Version::parse(r.version);
-    if (v) usable.emplace_back(std::move(*v), &r);
-  }
-  // Total order (version, text, content) so that duplicate versions resolve
-  // the same way whatever the input order.
-  std::sort(usable.begin(), usable.end(), [](const auto& a, const auto& b) {
-    if (auto c = a.first <=> b.first; c != 0) return c < 0;
-    return std::tie(a.second->version, a.second->packages) <
-           std::tie(b.second->version, b.second->packages);
-  });
-  usable.erase(std::unique(usable.begin(), usable.end(),
-                           [](const auto& a, const auto& b) { return a.first == b.first; }),
-               usable.end());
-  return usable;
-}
-
 ReleaseSupport::ReleaseSupport(const std::vector<Release>& releases) {
   const auto usable = ordered_releases(releases);
   const std::size_t n = usable.size();

@@ -241,3 +241,12 @@ Error invalid(std::string message, std::string_view input, std::string reason) {
 }
 
 }  // namespace callboard::semver::detail
+
+namespace callboard::semver {
+
+bool is_prerelease_text(std::string_view version) noexcept {
+  const std::size_t plus = version.find('+');
+  return version.substr(0, plus).find('-') != std::string_view::npos;
+}
+
+}  // namespace callboard::semver

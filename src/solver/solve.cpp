@@ -5,9 +5,9 @@
 #include <set>
 #include <utility>
 
+#include "callboard/backstage.hpp"
 #include "callboard/semver.hpp"
 #include "callboard/solver.hpp"
-#include "registry/plugins_detail.hpp"
 #include "solver/engine.hpp"
 #include "solver/plan_detail.hpp"
 
@@ -36,8 +36,8 @@ std::string_view to_string(PlanAction action) noexcept {
 std::vector<std::string> default_singletons() {
   // Backstage's own (the registry's and the scanner's list), plus React,
   // whose hooks break when two copies are loaded.
-  std::vector<std::string> out(plugins_detail::kSingletonPackages.begin(),
-                               plugins_detail::kSingletonPackages.end());
+  std::vector<std::string> out(backstage::kSingletonPackages.begin(),
+                               backstage::kSingletonPackages.end());
   out.emplace_back("react");
   out.emplace_back("react-dom");
   return out;

@@ -1,10 +1,12 @@
-// Support matrices: the fast path agrees with scan() on every cell, and with
-// the registry's notion of "supports a release".
+// Support matrices: the fast path agrees with scan() on every cell. (That it
+// agrees with the registry's notion of "supports a release" is checked in
+// tests/unit/registry/release_support_test.cpp, next to the registry's
+// private ReleaseSupport.)
 
 #include <catch2/catch.hpp>
 
+#include "callboard/semver.hpp"
 #include "compat_test_support.hpp"
-#include "registry/plugins_detail.hpp"
 
 using namespace callboard;
 using namespace callboard::compat;
@@ -90,33 +92,6 @@ TEST_CASE("matrix cells equal scan verdicts with stored code records") {
   check_cells(real_catalog(), options);
 }
 
-TEST_CASE("what the registry calls unsupported the scanner calls incompatible") {
-  // The registry's supported_releases (src/registry/release_support.cpp)
-  // checks singletons and removed packages only; the scanner checks those
-  // the same way plus more (legacy backend, declared targets, ...), so its
-  // "compatible or better" must be a subset of the registry's "supported".
-  plugins_detail::ReleaseSupport support(real_releases());
-  REQUIRE(support.release_versions() == real_catalog().releases());
-  MatrixBuilder builder(real_catalog());
-  std::size_t stricter = 0;
-  for (const Manifest& m : all_manifests()) {
-    const auto bits = support.supported_bits(m);
-    const auto row = builder.tiers(m);
-    for (std::size_t r = 0; r < row.size(); ++r) {
-      const bool registry_ok = ((bits[r / 64] >> (r % 64)) & 1u) != 0;
-      if (!registry_ok) {
-        INFO(m.name << "@" << m.version << " on " << real_catalog().releases()[r]);
-        CHECK(row[r] == Tier::kIncompatible);
-      } else if (row[r] == Tier::kIncompatible) {
-        ++stricter;
-      }
-    }
-  }
-  // The scanner's extra rules do fire on this data (legacy backends after
-  // 1.32, the topology wrapper's declared target, ...).
-  CHECK(stricter > 0);
-}
-
 TEST_CASE("newest version at a tier, and the releases a version supports") {
   const auto packuments = fixture_packuments();
   const Packument* catalog_backend = nullptr;
@@ -137,7 +112,7 @@ TEST_CASE("newest version at a tier, and the releases a version supports") {
       // Brute force over scan(): the highest stable, non-deprecated version at tier or better.
       std::optional<std::string> expected;
       for (const auto& v : catalog_backend->versions) {
-        if (plugins_detail::is_prerelease_text(v.version) || v.deprecated) continue;
+        if (semver::is_prerelease_text(v.version) || v.deprecated) continue;
         if (scan(v, real_catalog(), release)->tier <= tier) expected = v.version;
       }
       INFO(release << " " << to_string(tier));
