@@ -91,6 +91,7 @@ Known known_from(const Packument& p) {
     // peer drops the name), as the solver builds its edges.
     std::map<std::string, std::pair<std::string, bool>, std::less<>> by_name;  // name -> (raw, peer)
     for (const auto& [name, raw] : m.dependencies) by_name[name] = {raw, false};
+    for (const auto& [name, raw] : m.optional_dependencies) by_name[name] = {raw, false};
     for (const auto& [name, raw] : m.peer_dependencies) {
       const auto meta = m.peer_dependencies_meta.find(name);
       if (meta != m.peer_dependencies_meta.end() && meta->second.optional) {

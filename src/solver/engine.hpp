@@ -53,6 +53,10 @@ struct Edge {
   std::string name;   ///< npm name of the target
   std::string range;  ///< range text as written (after alias/tag resolution)
   std::string origin; ///< kAppPin: the workspace path
+  /// kDependency from `optionalDependencies`: skipped when nothing serves a
+  /// version in range (npm and pnpm install it when they can, and record
+  /// it in the lockfile).
+  bool optional = false;
   friend bool operator==(const Edge&, const Edge&) = default;
 };
 
@@ -127,14 +131,15 @@ struct RootSpec {
   std::map<std::string, std::string, std::less<>> locked;
   /// Names the user asked for (newest preferred, no lock preference).
   std::set<std::string, std::less<>> requested;
-  /// Peer ranges are not enforced (a peer must still be present, one copy).
-  bool lenient_peers = false;
+  /// (depender name, peer name): peer ranges not enforced (the peer must
+  /// still be present, one copy); the lenient solve's relaxed edges.
+  std::set<std::pair<std::string, std::string>> relaxed_peers;
   /// The package manager installs a nested package's peers beside it (npm;
   /// pnpm resolves them from the dependent's ancestors, yarn not at all).
   bool nested_peers = true;
 };
 
-/// A peer range the solution does not meet (only with lenient_peers).
+/// A peer range the solution does not meet (only relaxed ones).
 struct UnmetPeer {
   std::string depender;  ///< "name version"
   std::string peer;
@@ -206,11 +211,14 @@ class Engine {
   /// The requirements a failed run's proof rests on, with the served
   /// versions each admits (explain.cpp).
   [[nodiscard]] std::vector<ConflictRange> conflict_ranges(std::uint32_t root_cause) const;
+  /// (depender name, peer name) of every peer edge a failed run's proof
+  /// rests on (explain.cpp).
+  [[nodiscard]] std::set<std::pair<std::string, std::string>> peer_edges_used(std::uint32_t root_cause) const;
   /// Prose for a failed run (explain.cpp).
   [[nodiscard]] std::string explain(std::uint32_t root_cause, std::vector<std::string>& packages) const;
 
   /// Peer ranges of decided versions that the host-level versions do not
-  /// meet, sorted (empty unless the root spec has lenient_peers).
+  /// meet, sorted (only relaxed edges can be unmet).
   [[nodiscard]] std::vector<UnmetPeer> unmet_peers();
 
   /// A version text for display.

@@ -482,6 +482,25 @@ std::set<std::pair<std::string, std::string>> Engine::facts_used(std::uint32_t r
   return facts;
 }
 
+std::set<std::pair<std::string, std::string>> Engine::peer_edges_used(std::uint32_t root_cause) const {
+  std::set<std::pair<std::string, std::string>> out;
+  std::vector<std::uint32_t> stack{root_cause};
+  std::set<std::uint32_t> seen;
+  while (!stack.empty()) {
+    const std::uint32_t id = stack.back();
+    stack.pop_back();
+    if (!seen.insert(id).second) continue;
+    const Incompat& i = incompats_[id];
+    if (i.cause == CauseKind::kDerived) {
+      stack.push_back(i.cause1);
+      stack.push_back(i.cause2);
+    } else if (i.cause == CauseKind::kDependency && i.edge.kind == EdgeKind::kPeer && !i.terms.empty()) {
+      out.emplace(nodes_[i.terms[0].pkg].name, i.edge.name);
+    }
+  }
+  return out;
+}
+
 std::vector<ConflictRange> Engine::conflict_ranges(std::uint32_t root_cause) const {
   std::vector<ConflictRange> out;
   std::vector<std::uint32_t> stack{root_cause};

@@ -284,6 +284,11 @@ const SharedCache::Edges& Engine::edge_entry(std::uint32_t node, std::uint32_t v
     }
   };
   for (const auto& [name, raw] : m.dependencies) classify(name, raw, EdgeKind::kDependency);
+  // optionalDependencies replace dependencies of the same name, as in npm.
+  for (const auto& [name, raw] : m.optional_dependencies) {
+    classify(name, raw, EdgeKind::kDependency);
+    if (auto it = by_name.find(name); it != by_name.end()) it->second.optional = true;
+  }
   for (const auto& [name, raw] : m.peer_dependencies) {
     const auto meta = m.peer_dependencies_meta.find(name);
     const bool optional = meta != m.peer_dependencies_meta.end() && meta->second.optional;
@@ -395,11 +400,12 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const E
   const std::uint32_t target_host = **h;
   if (edge.kind == EdgeKind::kOptionalPeer && nodes_[target_host].size() == 0) return {};  // never present
   if (nodes_[target_host].size() == 0) {
+    if (edge.optional) return {};  // an optional dependency nobody serves is left out
     no_versions(true);
     return {};
   }
   std::optional<IndexSet> set = matching(target_host, edge.range);
-  if (edge.kind == EdgeKind::kPeer && root_.lenient_peers) {
+  if (edge.kind == EdgeKind::kPeer && root_.relaxed_peers.contains({nodes_[node].name, edge.name})) {
     // yarn and pnpm warn about a peer range and install on: only presence
     // (one host-level copy) is required; unmet_peers() reports the range.
     set = IndexSet::range(0, nodes_[target_host].size());
@@ -420,6 +426,7 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const E
     return {};
   }
   if (set->empty()) {
+    if (edge.optional) return {};
     no_versions(false);
     return {};
   }
@@ -511,7 +518,7 @@ bool Engine::met_by_copy(std::uint32_t node, const Edge& edge) const {
 
 std::vector<UnmetPeer> Engine::unmet_peers() {
   std::vector<UnmetPeer> unmet;
-  if (!root_.lenient_peers) return unmet;
+  if (root_.relaxed_peers.empty()) return unmet;
   for (std::uint32_t id = 1; id < nodes_.size(); ++id) {
     if (nodes_[id].kind == NodeKind::kRoot || nodes_[id].decided < 0) continue;
     const auto version = static_cast<std::uint32_t>(nodes_[id].decided);

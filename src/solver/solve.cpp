@@ -111,10 +111,8 @@ struct Prepared {
   std::vector<std::string> skipped;
 };
 
-Result<Prepared> prepare(const SolveRequest& request, const Release* release, bool release_moved,
-                         bool lenient_peers) {
+Result<Prepared> prepare(const SolveRequest& request, const Release* release, bool release_moved) {
   Prepared p;
-  p.root.lenient_peers = lenient_peers;
   // npm places a nested package's peer beside it; pnpm resolves a peer
   // from the dependent's ancestors (the app's own copy first, with a
   // warning when its range disagrees); yarn installs no peers.
@@ -202,7 +200,7 @@ std::string requirement_text(const Engine& e, std::uint32_t from, std::uint32_t 
     if (edge.kind == EdgeKind::kRequest) return "requested " + edge.range;
     return root_name + " (" + manifest_file(edge.origin) + ") " + edge.range;
   }
-  std::string kind = "dependency";
+  std::string kind = edge.optional ? "optional dependency" : "dependency";
   if (edge.kind == EdgeKind::kPeer) kind = "peer";
   if (edge.kind == EdgeKind::kOptionalPeer) kind = "optional peer";
   return n.name + " " + e.version_text(from, from_version) + " " + kind + " " + edge.range;
@@ -538,6 +536,9 @@ void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::
   });
 }
 
+/// Rounds of peer relaxation before a lenient solve gives up.
+constexpr std::size_t kMaxPeerRounds = 64;
+
 bool strict_peers(const SolveRequest& request) {
   switch (request.options.peers) {
     case PeerRule::kStrict: return true;
@@ -590,7 +591,8 @@ Result<SolveOutcome> Solver::solve(const SolveRequest& request,
                                    const std::function<void(const SolveProgress&)>& progress, std::stop_token stop) {
   if (auto ok = validate(request); !ok) return ok.error();
   // A plan that meets every peer range first; where the package manager
-  // only warns about peers, then one that meets what it does enforce.
+  // only warns about peers, then one that lets go of as few peer ranges as
+  // it can: those the conflicts rest on, round by round.
   auto outcome = solve_pass(request, false, progress, stop);
   if (!outcome || outcome->plan || strict_peers(request)) return outcome;
   auto lenient = solve_pass(request, true, progress, stop);
@@ -668,7 +670,7 @@ Result<SolveOutcome> Solver::solve_pass(const SolveRequest& request, bool lenien
   std::set<std::pair<std::string, std::string>> last_facts;
   for (const Release* release : candidates) {
     const bool moved = release && release->version != previous_release;
-    auto prepared = prepare(request, release, moved, lenient_peers);
+    auto prepared = prepare(request, release, moved);
     if (!prepared) return std::move(prepared).error();
     const detail::RootSpec& root = prepared->root;
     if (outcome.conflict) {
@@ -694,61 +696,76 @@ Result<SolveOutcome> Solver::solve_pass(const SolveRequest& request, bool lenien
         continue;
       }
     }
-    Engine engine(source, request.options, std::move(prepared->root), request.root_name, cache, progress, stop);
-    const detail::RootSpec& spec = engine.root_spec();
-    if (progress) progress(SolveProgress{spec.release, 0, 0});
-    auto ran = engine.run();
-    if (!ran) return std::move(ran).error();
-    tried.push_back(spec.release);
-    const SolveStats& s = engine.stats();
-    total.decisions += s.decisions;
-    total.conflicts += s.conflicts;
-    total.propagations += s.propagations;
-    total.incompatibilities += s.incompatibilities;
-    total.packages_loaded += s.packages_loaded;
-    total.releases_tried = tried.size();
-    if (ran->solved) {
-      InstallPlan plan = build_plan(engine, request, spec, previous_release, baseline_host);
-      for (const detail::UnmetPeer& u : engine.unmet_peers()) {
-        plan.findings.push_back(PlanFinding{
-            "peer-unmet", "warning", u.peer,
-            u.depender + " wants " + u.peer + " " + u.range + " as a peer, but the plan has " + u.version + "; " +
-                std::string(to_string(request.app.package_manager)) +
-                " warns and installs it anyway: check that the plugin works with it"});
+    // Relaxing peers: each round lets the peer ranges the last proof rested
+    // on go (a peer must still be present: one host-level copy), until a
+    // plan is found or the proof needs no peer range.
+    const detail::RootSpec base_root = std::move(prepared->root);
+    std::set<std::pair<std::string, std::string>> relaxed;
+    for (std::size_t round = 0;; ++round) {
+      detail::RootSpec round_root = base_root;
+      round_root.relaxed_peers = relaxed;
+      Engine engine(source, request.options, std::move(round_root), request.root_name, cache, progress, stop);
+      const detail::RootSpec& spec = engine.root_spec();
+      if (progress) progress(SolveProgress{spec.release, 0, 0});
+      auto ran = engine.run();
+      if (!ran) return std::move(ran).error();
+      if (round == 0) tried.push_back(spec.release);
+      const SolveStats& s = engine.stats();
+      total.decisions += s.decisions;
+      total.conflicts += s.conflicts;
+      total.propagations += s.propagations;
+      total.incompatibilities += s.incompatibilities;
+      total.packages_loaded += s.packages_loaded;
+      total.releases_tried = tried.size();
+      if (ran->solved) {
+        InstallPlan plan = build_plan(engine, request, spec, previous_release, baseline_host);
+        for (const detail::UnmetPeer& u : engine.unmet_peers()) {
+          plan.findings.push_back(PlanFinding{
+              "peer-unmet", "warning", u.peer,
+              u.depender + " wants " + u.peer + " " + u.range + " as a peer, but the plan has " + u.version + "; " +
+                  std::string(to_string(request.app.package_manager)) +
+                  " warns and installs it anyway: check that the plugin works with it"});
+        }
+        add_findings(plan, request, spec);
+        for (const std::string& sk : prepared->skipped) plan.skipped.push_back(sk);
+        std::sort(plan.skipped.begin(), plan.skipped.end());
+        plan.skipped.erase(std::unique(plan.skipped.begin(), plan.skipped.end()), plan.skipped.end());
+        if (release && request.release && moved) {
+          // What the app installs from the release: the plan's host-level
+          // copies and the app's own dependencies (some may be outside the index).
+          std::set<std::string> names;
+          for (const PlannedPackage& p : plan.packages) {
+            if (p.host_level) names.insert(p.name);
+          }
+          for (const AppDependency& d : app_dependencies(request)) names.insert(d.name);
+          for (const PackageChange& c : request.changes) {
+            if (c.kind == ChangeKind::kRemove) names.erase(c.name);
+          }
+          for (const std::string& name : names) {
+            const std::string* from = request.release->find(name);
+            const std::string* to = release->find(name);
+            if (from && (!to || *from != *to)) plan.release_moves.push_back({name, *from, to ? *to : std::string()});
+          }
+        }
+        plan.stats = total;
+        outcome.plan = std::move(plan);
+        outcome.conflict.reset();
+        return outcome;
       }
-      add_findings(plan, request, spec);
-      for (const std::string& sk : prepared->skipped) plan.skipped.push_back(sk);
-      std::sort(plan.skipped.begin(), plan.skipped.end());
-      plan.skipped.erase(std::unique(plan.skipped.begin(), plan.skipped.end()), plan.skipped.end());
-      if (release && request.release && moved) {
-        // What the app installs from the release: the plan's host-level
-        // copies and the app's own dependencies (some may be outside the index).
-        std::set<std::string> names;
-        for (const PlannedPackage& p : plan.packages) {
-          if (p.host_level) names.insert(p.name);
-        }
-        for (const AppDependency& d : app_dependencies(request)) names.insert(d.name);
-        for (const PackageChange& c : request.changes) {
-          if (c.kind == ChangeKind::kRemove) names.erase(c.name);
-        }
-        for (const std::string& name : names) {
-          const std::string* from = request.release->find(name);
-          const std::string* to = release->find(name);
-          if (from && (!to || *from != *to)) plan.release_moves.push_back({name, *from, to ? *to : std::string()});
-        }
+      if (lenient_peers && round < kMaxPeerRounds) {
+        const std::size_t before = relaxed.size();
+        for (const auto& edge : engine.peer_edges_used(ran->root_cause)) relaxed.insert(edge);
+        if (relaxed.size() > before) continue;
       }
-      plan.stats = total;
-      outcome.plan = std::move(plan);
-      outcome.conflict.reset();
-      return outcome;
+      last_facts = engine.facts_used(ran->root_cause);
+      Conflict conflict;
+      conflict.explanation = engine.explain(ran->root_cause, conflict.packages);
+      conflict.ranges = engine.conflict_ranges(ran->root_cause);
+      conflict.releases_tried = tried;
+      conflict.stats = total;
+      outcome.conflict = std::move(conflict);
+      break;
     }
-    last_facts = engine.facts_used(ran->root_cause);
-    Conflict conflict;
-    conflict.explanation = engine.explain(ran->root_cause, conflict.packages);
-    conflict.ranges = engine.conflict_ranges(ran->root_cause);
-    conflict.releases_tried = tried;
-    conflict.stats = total;
-    outcome.conflict = std::move(conflict);
   }
   return outcome;
 }

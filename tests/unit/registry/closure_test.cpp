@@ -171,19 +171,21 @@ TEST_CASE("a closure follows only the versions each range admits, and peers", "[
   REQUIRE(report.ok());
   // Not old-dep (app-lib 1.x), not ancient (new-dep 1.x), not not-this
   // (leaf 1.3.0), not old-react-dep (react 17), not the optional peer,
-  // devDependencies, optionalDependencies or non-registry specifiers.
-  CHECK(f.stored() == std::vector<std::string>{"app-lib", "leaf", "loose-envify", "new-dep", "react"});
-  CHECK(report->packages == 5);
-  CHECK(report->fetched == 5);
+  // devDependencies or non-registry specifiers; optionalDependencies yes
+  // (npm and pnpm install them and lock them).
+  CHECK(f.stored() ==
+        std::vector<std::string>{"app-lib", "leaf", "loose-envify", "new-dep", "optional-only", "react"});
+  CHECK(report->packages == 6);
+  CHECK(report->fetched == 6);
   CHECK(report->stored_already == 0);
-  CHECK(report->requests == 5);
-  CHECK(f.fake->total() == 5);
+  CHECK(report->requests == 6);
+  CHECK(f.fake->total() == 6);
   CHECK(report->missing.empty());
   CHECK(report->failures.empty());
   CHECK(report->bytes > 0);
   // Progress after every package, done counting up to 5.
-  REQUIRE(seen.size() == 5);
-  CHECK(seen.back().done == 5);
+  REQUIRE(seen.size() == 6);
+  CHECK(seen.back().done == 6);
   CHECK(seen.back().queued == 0);
   for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i].done == i + 1);
 
@@ -206,7 +208,8 @@ TEST_CASE("a closure reads the range of an old version too when a root asks for 
   auto registry = f.registry();
   auto report = registry.fetch_closure(roots({{"app-lib", "*"}}));
   REQUIRE(report.ok());
-  CHECK(f.stored() == std::vector<std::string>{"app-lib", "leaf", "loose-envify", "new-dep", "old-dep", "react"});
+  CHECK(f.stored() == std::vector<std::string>{"app-lib", "leaf", "loose-envify", "new-dep", "old-dep",
+                                               "optional-only", "react"});
 }
 
 TEST_CASE("aliases go to their target and dist-tags admit the tagged version", "[registry][closure]") {
@@ -263,20 +266,20 @@ TEST_CASE("stored packuments are not fetched again unless refresh is asked", "[r
   small_registry(*f.fake);
   auto registry = f.registry();
   REQUIRE(registry.fetch_closure(roots({{"app-lib", "^2.0.0"}})).ok());
-  REQUIRE(f.fake->total() == 5);
+  REQUIRE(f.fake->total() == 6);
 
   auto again = registry.fetch_closure(roots({{"app-lib", "^2.0.0"}}));
   REQUIRE(again.ok());
-  CHECK(f.fake->total() == 5);  // nothing asked
+  CHECK(f.fake->total() == 6);  // nothing asked
   CHECK(again->requests == 0);
   CHECK(again->fetched == 0);
-  CHECK(again->stored_already == 5);
-  CHECK(again->packages == 5);
+  CHECK(again->stored_already == 6);
+  CHECK(again->packages == 6);
 
   // A wider root reaches one more package: only that one is asked for.
   auto wider = registry.fetch_closure(roots({{"app-lib", "*"}}));
   REQUIRE(wider.ok());
-  CHECK(f.fake->total() == 6);
+  CHECK(f.fake->total() == 7);
   CHECK(wider->fetched == 1);
   CHECK(f.fake->requests["old-dep"] == 1);
 
@@ -284,7 +287,7 @@ TEST_CASE("stored packuments are not fetched again unless refresh is asked", "[r
   Registry offline(f.storage, nullptr, NpmConfig{});
   auto off = offline.fetch_closure(roots({{"app-lib", "*"}}));
   REQUIRE(off.ok());
-  CHECK(off->stored_already == 6);
+  CHECK(off->stored_already == 7);
   auto needs = offline.fetch_closure(roots({{"unknown-thing", "*"}}));
   REQUIRE_FALSE(needs.ok());
   CHECK(needs.error().code == ErrorCode::kFailedPrecondition);
@@ -296,7 +299,7 @@ TEST_CASE("stored packuments are not fetched again unless refresh is asked", "[r
   refresh.refresh = true;
   auto refreshed = registry.fetch_closure(roots({{"app-lib", "^2.0.0"}}), refresh);
   REQUIRE(refreshed.ok());
-  CHECK(refreshed->fetched == 6);
+  CHECK(refreshed->fetched == 7);
   CHECK(refreshed->stored_already == 0);
   CHECK(f.fake->requests["app-lib"] == 2);  // the first run and this one
   CHECK(f.fake->requests["fresh"] == 1);
@@ -368,7 +371,7 @@ TEST_CASE("cancelling a closure keeps what was stored", "[registry][closure]") {
   auto rest = registry.fetch_closure(roots({{"app-lib", "^2.0.0"}}));
   REQUIRE(rest.ok());
   CHECK(f.fake->requests["app-lib"] == before);
-  CHECK(f.stored().size() == 5);
+  CHECK(f.stored().size() == 6);
 }
 
 TEST_CASE("max_packages bounds the names a closure reaches", "[registry][closure]") {
@@ -381,10 +384,10 @@ TEST_CASE("max_packages bounds the names a closure reaches", "[registry][closure
   REQUIRE_FALSE(report.ok());
   CHECK(report.error().code == ErrorCode::kResourceExhausted);
   CHECK(f.fake->total() <= 3);
-  options.max_packages = 5;
+  options.max_packages = 6;
   auto enough = registry.fetch_closure(roots({{"app-lib", "^2.0.0"}}), options);
   REQUIRE(enough.ok());
-  CHECK(enough->packages == 5);
+  CHECK(enough->packages == 6);
 }
 
 TEST_CASE("a closure refuses a root that is not a package name", "[registry][closure]") {
