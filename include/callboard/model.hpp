@@ -491,7 +491,9 @@ CALLBOARD_EXPORT Result<DirectoryEntry> parse_directory_entry(std::string_view y
 /// most descriptors (yarn's hoister prefers the most used); ties go to the
 /// highest version. Alias descriptors ("npm:a@^1") count for none of these,
 /// and a version reached only through aliases is never host-level (it is
-/// installed under the alias's name).
+/// installed under the alias's name). pnpm: a name no importer depends on
+/// directly has no host-level copy (its layout keeps every copy side by
+/// side in node_modules/.pnpm), so `callboard check` judges it by presence.
 ///
 /// package_manager: the lockfile's kind when there is one; else the root
 /// package.json `packageManager` field ("yarn@1.x" classic, "yarn@2" and

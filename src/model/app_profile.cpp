@@ -275,7 +275,8 @@ void decide_host_level(AppProfile& profile) {
   model_detail::RangesByName root_ranges;
   model_detail::RangesByName workspace_ranges;
   for (const auto& w : profile.packages) collect_ranges(w.manifest, w.path == "." ? root_ranges : workspace_ranges);
-  model_detail::decide_host_level(profile.locked, root_ranges, workspace_ranges);
+  model_detail::decide_host_level(profile.locked, root_ranges, workspace_ranges,
+                                  profile.lockfile == LockfileKind::kPnpm);
 }
 
 Result<void> read_lockfile(const fs::path& root, const ParseLimits& limits, AppProfile& profile) {

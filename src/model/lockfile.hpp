@@ -125,9 +125,11 @@ void merge_by_version(std::vector<LockedPackage>& packages);
 /// Sets host_level on yarn/pnpm entries (see load_app_profile in model.hpp
 /// for the rule): `root_ranges` and `workspace_ranges` map a name to the
 /// ranges the root package.json and the workspaces' write for it. Then
-/// sort_locked.
+/// sort_locked. `direct_only` (pnpm): only a copy some importer depends on
+/// directly can be host-level; pnpm's layout has no top level for the rest
+/// (node_modules/.pnpm holds every copy side by side).
 using RangesByName = std::map<std::string, std::set<std::string, std::less<>>, std::less<>>;
 void decide_host_level(std::vector<LockedPackage>& packages, const RangesByName& root_ranges,
-                       const RangesByName& workspace_ranges);
+                       const RangesByName& workspace_ranges, bool direct_only = false);
 
 }  // namespace callboard::model_detail

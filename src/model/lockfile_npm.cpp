@@ -130,7 +130,7 @@ void merge_by_version(std::vector<LockedPackage>& packages) {
 }
 
 void decide_host_level(std::vector<LockedPackage>& packages, const RangesByName& root_ranges,
-                       const RangesByName& workspace_ranges) {
+                       const RangesByName& workspace_ranges, bool direct_only) {
   // Ranks one version of a name; the highest rank is host-level.
   struct Rank {
     bool root = false;
@@ -159,6 +159,7 @@ void decide_host_level(std::vector<LockedPackage>& packages, const RangesByName&
       // Reached only through aliases: installed under other names, so
       // node_modules/<name> does not hold it.
       if (!p.descriptors.empty() && direct == 0) continue;
+      if (direct_only && direct == 0) continue;
       const Rank rank{writes(root_ranges, p), writes(workspace_ranges, p), direct};
       auto version = semver::Version::parse(p.version);
       const bool higher = version && (!best_version || semver::sort_order(*version, *best_version) > 0);

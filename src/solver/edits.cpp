@@ -307,8 +307,21 @@ class EditWriter {
       std::string reason = global ? "keeps " + c.name + " " + c.version + " under " + r.parent + " " +
                                         r.parent_version + " (the global override would replace it)"
                                   : why_held(c.name, c.version, r.range) + " under " + r.parent + " " + r.parent_version;
-      set_override(c.name, r.parent, c.version, std::move(reason));
+      set_override(c.name, parent_selector(r), c.version, std::move(reason));
     }
+  }
+
+  /// The parent of a scoped override: its name, or with several planned
+  /// versions of it "name@version" (npm and pnpm take a spec there; an
+  /// override under readable-stream for 3.6.2's string_decoder must not
+  /// reach 4.8.0's). yarn's `parent/child` takes no version.
+  std::string parent_selector(const Requirement& r) const {
+    if (manager_ != PackageManager::kNpm && manager_ != PackageManager::kPnpm) return r.parent;
+    std::set<std::string> versions;
+    for (const PlanCopy& other : in_.copies) {
+      if (other.name == r.parent) versions.insert(other.version);
+    }
+    return versions.size() > 1 ? r.parent + "@" + r.parent_version : r.parent;
   }
 
   /// The workspace whose package.json lists `name` (a requested add goes

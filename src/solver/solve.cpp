@@ -234,13 +234,81 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   plan.previous_release = previous_release;
   plan.package_manager = request.app.package_manager;
   const auto& nodes = e.nodes();
+  auto decided = [&](std::uint32_t i) { return static_cast<std::uint32_t>(nodes[i].decided); };
+
+  // pnpm resolves a package's peer from its parent's own dependency on the
+  // name when the parent has one, else from the host level (warning when
+  // the range disagrees; the solve for pnpm enforces only what it must).
+  // Which copies meet each peer edge then, and which nodes the install
+  // reaches: a host copy only peers asked for may be left out.
+  const bool pnpm = request.app.package_manager == PackageManager::kPnpm;
+  std::map<std::string, std::uint32_t> host_id;
+  for (std::uint32_t i = 1; i < nodes.size(); ++i) {
+    if (nodes[i].kind == NodeKind::kHost && nodes[i].decided >= 0) host_id[nodes[i].name] = i;
+  }
+  auto dependency_target = [&](std::uint32_t i, const Edge& edge) -> std::optional<std::uint32_t> {
+    if (e.met_by_copy(i, edge)) {
+      auto c = e.copy_used(i, decided(i), edge.name, edge.range);
+      if (c && nodes[*c].decided >= 0) return c;
+      return std::nullopt;
+    }
+    auto h = host_id.find(edge.name);
+    return h == host_id.end() ? std::nullopt : std::optional<std::uint32_t>(h->second);
+  };
+  std::vector<bool> reached(nodes.size(), !pnpm);
+  std::map<std::pair<std::uint32_t, std::string>, std::set<std::uint32_t>> peer_targets;
+  if (pnpm) {
+    std::vector<std::set<std::uint32_t>> parents(nodes.size());
+    for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].decided < 0) continue;
+      for (const Edge& edge : e.edges_of(i, decided(i))) {
+        if (edge.kind == EdgeKind::kPeer || edge.kind == EdgeKind::kOptionalPeer) continue;
+        if (auto t = dependency_target(i, edge)) parents[*t].insert(i);
+      }
+    }
+    std::vector<std::uint32_t> queue{0};
+    reached[0] = true;
+    while (!queue.empty()) {
+      const std::uint32_t i = queue.back();
+      queue.pop_back();
+      const std::vector<Edge> edges = e.edges_of(i, decided(i));
+      for (const Edge& edge : edges) {
+        std::set<std::uint32_t> targets;
+        const bool peer = edge.kind == EdgeKind::kPeer || edge.kind == EdgeKind::kOptionalPeer;
+        if (peer && nodes[i].kind != NodeKind::kRoot) {
+          bool from_host = parents[i].empty();
+          for (std::uint32_t parent : parents[i]) {
+            std::optional<std::uint32_t> own;
+            for (const Edge& pe : e.edges_of(parent, decided(parent))) {
+              if (pe.name == edge.name && (pe.kind == EdgeKind::kDependency || pe.kind == EdgeKind::kAppPin)) {
+                own = dependency_target(parent, pe);
+              }
+            }
+            if (own) targets.insert(*own); else from_host = true;
+          }
+          if (from_host) {
+            if (auto h = host_id.find(edge.name); h != host_id.end()) targets.insert(h->second);
+          }
+          peer_targets[{i, edge.name}] = targets;
+        } else if (auto t = dependency_target(i, edge)) {
+          targets.insert(*t);
+        }
+        for (std::uint32_t t : targets) {
+          if (!reached[t]) {
+            reached[t] = true;
+            queue.push_back(t);
+          }
+        }
+      }
+    }
+  }
 
   // Chosen versions, by name: host-level first.
   std::map<std::string, std::string> host_version;
   std::map<std::string, std::set<std::string>> copy_versions;
   for (std::uint32_t i = 1; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
-    if (n.decided < 0) continue;
+    if (n.decided < 0 || !reached[i]) continue;
     const std::string v = e.version_text(i, static_cast<std::uint32_t>(n.decided));
     if (n.kind == NodeKind::kHost) host_version[n.name] = v; else copy_versions[n.name].insert(v);
   }
@@ -302,12 +370,39 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   };
   for (std::uint32_t i = 0; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
-    if (n.decided < 0) continue;
+    if (n.decided < 0 || !reached[i]) continue;
     const auto v = static_cast<std::uint32_t>(n.decided);
     const std::vector<Edge> edges = e.edges_of(i, v);
     for (const Edge& edge : edges) {
       std::string version;
       bool host_level = true;
+      if (auto resolved = peer_targets.find({i, edge.name}); resolved != peer_targets.end()) {
+        // pnpm: met by what the parent has (see above), one requirement each.
+        for (std::uint32_t t : resolved->second) {
+          const std::string tv = e.version_text(t, decided(t));
+          auto hv = host_version.find(edge.name);
+          const bool at_host = nodes[t].kind == NodeKind::kHost || (hv != host_version.end() && hv->second == tv);
+          const auto key = Key{edge.name, tv, at_host};
+          const auto range = semver::Range::parse(edge.range);
+          const auto version = semver::Version::parse(tv);
+          if (range && version && !range->versions().contains(*version)) {
+            plan.findings.push_back(PlanFinding{
+                "peer-unmet", "warning", edge.name,
+                n.name + " " + e.version_text(i, v) + " wants " + edge.name + " " + edge.range +
+                    " as a peer, but pnpm gives it " + tv + " (from its parent, or the app) and warns: check "
+                    "that the plugin works with it"});
+          }
+          required_by[key].push_back(requirement_text(e, i, v, edge, request.root_name));
+          detail::Requirement r;
+          r.parent = n.name;
+          r.parent_version = e.version_text(i, v);
+          r.parent_host_level = is_host_copy(i, v);
+          r.kind = edge.kind;
+          r.range = edge.range;
+          requirements[key].push_back(std::move(r));
+        }
+        continue;
+      }
       if (e.met_by_copy(i, edge)) {
         // Met by the copy for this requirement; it is host-level when it
         // equals the host-level version (and its peers do: is_host_copy).
@@ -534,6 +629,7 @@ void add_findings(InstallPlan& plan, const SolveRequest& request, const detail::
   std::sort(plan.findings.begin(), plan.findings.end(), [](const PlanFinding& a, const PlanFinding& b) {
     return std::tie(a.id, a.package, a.message) < std::tie(b.id, b.package, b.message);
   });
+  plan.findings.erase(std::unique(plan.findings.begin(), plan.findings.end()), plan.findings.end());
 }
 
 /// Rounds of peer relaxation before a lenient solve gives up.
@@ -719,7 +815,9 @@ Result<SolveOutcome> Solver::solve_pass(const SolveRequest& request, bool lenien
       total.releases_tried = tried.size();
       if (ran->solved) {
         InstallPlan plan = build_plan(engine, request, spec, previous_release, baseline_host);
-        for (const detail::UnmetPeer& u : engine.unmet_peers()) {
+        // pnpm's own peer resolution is judged in build_plan.
+        const bool pnpm = request.app.package_manager == PackageManager::kPnpm;
+        for (const detail::UnmetPeer& u : pnpm ? std::vector<detail::UnmetPeer>{} : engine.unmet_peers()) {
           plan.findings.push_back(PlanFinding{
               "peer-unmet", "warning", u.peer,
               u.depender + " wants " + u.peer + " " + u.range + " as a peer, but the plan has " + u.version + "; " +
