@@ -354,7 +354,7 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
         } else if (r.kind == "app") {
           whose = "in " + r.required_by;
         } else {
-          whose = "a " + r.kind + " of " + r.required_by;
+          whose = std::string(r.kind.starts_with("o") ? "an " : "a ") + r.kind + " of " + r.required_by;
         }
         ctx.out << "  " << r.package << " " << r.range << ", " << whose << ": ";
         if (r.admitted_count == 0) {

@@ -494,7 +494,8 @@ std::set<std::pair<std::string, std::string>> Engine::peer_edges_used(std::uint3
     if (i.cause == CauseKind::kDerived) {
       stack.push_back(i.cause1);
       stack.push_back(i.cause2);
-    } else if (i.cause == CauseKind::kDependency && i.edge.kind == EdgeKind::kPeer && !i.terms.empty()) {
+    } else if (i.cause == CauseKind::kDependency &&
+               (i.edge.kind == EdgeKind::kPeer || i.edge.kind == EdgeKind::kOptionalPeer) && !i.terms.empty()) {
       out.emplace(nodes_[i.terms[0].pkg].name, i.edge.name);
     }
   }

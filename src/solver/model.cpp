@@ -415,6 +415,8 @@ Result<void> Engine::add_edge(std::uint32_t node, std::uint32_t version, const E
     return {};
   }
   if (edge.kind == EdgeKind::kOptionalPeer) {
+    // A relaxed optional peer constrains nothing (the manager only warns).
+    if (root_.relaxed_peers.contains({nodes_[node].name, edge.name})) return {};
     const IndexSet outside = set->complement(nodes_[target_host].size());
     if (outside.empty()) return {};
     Incompat inc;
@@ -524,7 +526,8 @@ std::vector<UnmetPeer> Engine::unmet_peers() {
     const auto version = static_cast<std::uint32_t>(nodes_[id].decided);
     const std::vector<Edge> edges = edges_of(id, version);
     for (const Edge& edge : edges) {
-      if (edge.kind != EdgeKind::kPeer || met_by_copy(id, edge)) continue;
+      if ((edge.kind != EdgeKind::kPeer && edge.kind != EdgeKind::kOptionalPeer) || met_by_copy(id, edge)) continue;
+      if (!root_.relaxed_peers.contains({nodes_[id].name, edge.name})) continue;
       auto target = host_of_.find(edge.name);
       if (target == host_of_.end() || nodes_[target->second].decided < 0) continue;
       const auto chosen = static_cast<std::uint32_t>(nodes_[target->second].decided);

@@ -258,12 +258,26 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
   std::vector<bool> reached(nodes.size(), !pnpm);
   std::map<std::pair<std::uint32_t, std::string>, std::set<std::uint32_t>> peer_targets;
   if (pnpm) {
+    // What dependencies alone reach from the app, and who depends on whom
+    // there: the parents a peer is resolved from, and the versions pnpm
+    // can reuse for a peer.
     std::vector<std::set<std::uint32_t>> parents(nodes.size());
-    for (std::uint32_t i = 0; i < nodes.size(); ++i) {
-      if (nodes[i].decided < 0) continue;
-      for (const Edge& edge : e.edges_of(i, decided(i))) {
+    std::vector<bool> by_dependency(nodes.size(), false);
+    std::vector<std::uint32_t> pending{0};
+    by_dependency[0] = true;
+    while (!pending.empty()) {
+      const std::uint32_t i = pending.back();
+      pending.pop_back();
+      const std::vector<Edge> edges = e.edges_of(i, decided(i));
+      for (const Edge& edge : edges) {
         if (edge.kind == EdgeKind::kPeer || edge.kind == EdgeKind::kOptionalPeer) continue;
-        if (auto t = dependency_target(i, edge)) parents[*t].insert(i);
+        auto t = dependency_target(i, edge);
+        if (!t) continue;
+        parents[*t].insert(i);
+        if (!by_dependency[*t]) {
+          by_dependency[*t] = true;
+          pending.push_back(*t);
+        }
       }
     }
     std::vector<std::uint32_t> queue{0};
@@ -287,7 +301,24 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
             if (own) targets.insert(*own); else from_host = true;
           }
           if (from_host) {
-            if (auto h = host_id.find(edge.name); h != host_id.end()) targets.insert(h->second);
+            // No parent has it: pnpm reuses a version some dependency already
+            // brings in when the range admits one (the highest), else it
+            // installs one (the solver's host-level choice).
+            const auto range = semver::Range::parse(edge.range);
+            std::optional<std::uint32_t> reuse;
+            if (range) {
+              for (std::uint32_t t = 1; t < nodes.size(); ++t) {
+                if (nodes[t].decided < 0 || nodes[t].name != edge.name || !by_dependency[t]) continue;
+                const semver::Version& tv = nodes[t].versions[decided(t)];
+                if (!range->versions().contains(tv)) continue;
+                if (!reuse || nodes[*reuse].versions[decided(*reuse)] < tv) reuse = t;
+              }
+            }
+            if (reuse) {
+              targets.insert(*reuse);
+            } else if (auto h = host_id.find(edge.name); h != host_id.end()) {
+              targets.insert(h->second);
+            }
           }
           peer_targets[{i, edge.name}] = targets;
         } else if (auto t = dependency_target(i, edge)) {
