@@ -373,7 +373,22 @@ World peer_beside_nested_dependent() {
   return w;
 }
 
+World peer_the_parent_provides() {
+  // par-parent depends on par-x ^1 and on par-child, which peers par-x *;
+  // the app has par-x 2. pnpm resolves the child's peer from its parent
+  // (1.0.0), npm from where the child is hoisted (the app's 2.0.0), yarn
+  // installs none: each plan says what its manager does, and check matches.
+  World w;
+  w.packages = {pkg("par-x", "1.0.0"), pkg("par-x", "2.0.0"), pkg("par-child", "1.0.0", {}, {{"par-x", "*"}}),
+                pkg("par-parent", "1.0.0", {{"par-x", "^1.0.0"}, {"par-child", "^1.0.0"}})};
+  w.files["package.json"] = app_root({{"par-x", "^2.0.0"}});
+  w.change = {"add", "par-parent"};
+  w.expected = {{"par-parent", "1.0.0"}, {"par-child", "1.0.0"}};
+  return w;
+}
+
 const std::vector<std::pair<std::string, World (*)()>> kWorlds = {
+    {"a peer the parent provides", &peer_the_parent_provides},
     {"a peer beside its nested dependent", &peer_beside_nested_dependent},
     {"a peer the manager only warns about", &peer_the_manager_only_warns_about},
     {"a peer outside the index", &react_peer_outside_the_index},
