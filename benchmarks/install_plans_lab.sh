@@ -21,6 +21,7 @@
 # LAB_PM=pnpm: the apps are pnpm apps (packageManager field,
 # pnpm-workspace.yaml) and `pnpm install --lockfile-only` (the repository's
 # pnpm, from npm ci) installs them; default npm.
+# LAB_RELEASES: the app releases to try (default "1.31.0 1.46.2 1.53.0").
 # LAB_APP=backend: the apps without their frontend package (packages/app and
 # the backend's link to it), and only the backend plugins of the list: on a
 # registry that serves only recent frontend versions, the frontend half of
@@ -121,10 +122,15 @@ EOF
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 now() { date +%s.%N; }
 
+read -r -a releases <<<"${LAB_RELEASES:-1.31.0 1.46.2 1.53.0}"
 declare -A app_dirs
-app_dirs[1.31.0]=$(make_app sample-1.31.0 "")
-app_dirs[1.46.2]=$(make_app bumped-1.46.2 1.46.2)
-app_dirs[1.53.0]=$(make_app bumped-1.53.0 1.53.0)
+for release in "${releases[@]}"; do
+  if [[ $release == 1.31.0 ]]; then
+    app_dirs[$release]=$(make_app "sample-$release" "")  # the sample app's own release
+  else
+    app_dirs[$release]=$(make_app "bumped-$release" "$release")
+  fi
+done
 
 pm_install() {  # dir log -> status of the lockfile-only install
   if [[ $pm == pnpm ]]; then
@@ -139,7 +145,7 @@ first_error() { grep -m1 -E 'npm (error|ERR!) code|ERR_PNPM|ERROR' "$1" | cut -c
 # Each app as it is, before any change: a manager that cannot install the
 # app itself cannot install any plan for it either.
 declare -A baseline
-for release in 1.31.0 1.46.2 1.53.0; do
+for release in "${releases[@]}"; do
   rm -rf "$tmp/base"; cp -r "${app_dirs[$release]}" "$tmp/base"
   if pm_install "$tmp/base" "$tmp/base.log"; then
     baseline[$release]=ok
@@ -153,7 +159,7 @@ echo
 plans=0 refused=0 matched=0 failed=0 errors=0 app_fails=0
 solve_times=() npm_times=()
 printf '%-8s %-50s %-9s %s\n' release plugin outcome detail
-for release in 1.31.0 1.46.2 1.53.0; do
+for release in "${releases[@]}"; do
   for plugin in "${plugins[@]}"; do
     work="$tmp/run"
     rm -rf "$work"; cp -r "${app_dirs[$release]}" "$work"
