@@ -361,6 +361,22 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
       const auto v = semver::Version::parse(text);
       if (!v) continue;
       if (!e.pin_allows(name, text)) continue;
+      // A copy whose peers sit beside it (npm) stays nested unless those
+      // peers are the host-level versions too.
+      bool peers_at_host = true;
+      for (std::uint32_t c = 1; c < nodes.size(); ++c) {
+        if (nodes[c].kind != NodeKind::kCopy || nodes[c].name != name || nodes[c].decided < 0) continue;
+        if (e.version_text(c, decided(c)) != text) continue;
+        for (const Edge& edge : e.edges_of(c, decided(c))) {
+          if (edge.kind != EdgeKind::kPeer || !e.met_by_copy(c, edge)) continue;
+          auto peer = e.copy_used(c, decided(c), edge.name, edge.range);
+          if (!peer || nodes[*peer].decided < 0) continue;
+          auto hv = host_version.find(edge.name);
+          peers_at_host = peers_at_host && hv != host_version.end() &&
+                          hv->second == e.version_text(*peer, decided(*peer));
+        }
+      }
+      if (!peers_at_host) continue;
       bool fits = true;
       for (const std::string& r : host_only_ranges[name]) {
         auto range = semver::Range::parse(r);
