@@ -445,15 +445,32 @@ class Writer {
 
 }  // namespace
 
-std::set<std::pair<std::string, std::string>> Engine::facts_used(std::uint32_t root_cause) const {
-  std::set<std::pair<std::string, std::string>> facts;
+namespace {
+
+/// Calls `visit` once for every incompatibility of the proof below
+/// `root_cause` (derived ones included, causes after their result).
+void visit_proof(const std::vector<Incompat>& incompats, std::uint32_t root_cause,
+                 const std::function<void(const Incompat&)>& visit) {
   std::vector<std::uint32_t> stack{root_cause};
   std::set<std::uint32_t> seen;
   while (!stack.empty()) {
     const std::uint32_t id = stack.back();
     stack.pop_back();
     if (!seen.insert(id).second) continue;
-    const Incompat& i = incompats_[id];
+    const Incompat& i = incompats[id];
+    visit(i);
+    if (i.cause == CauseKind::kDerived) {
+      stack.push_back(i.cause1);
+      stack.push_back(i.cause2);
+    }
+  }
+}
+
+}  // namespace
+
+std::set<std::pair<std::string, std::string>> Engine::facts_used(std::uint32_t root_cause) const {
+  std::set<std::pair<std::string, std::string>> facts;
+  visit_proof(incompats_, root_cause, [&](const Incompat& i) {
     // The versions a package has depend on its pin (a pinned version the
     // index lacks is added to it), so every package the proof names keeps
     // its pin status.
@@ -463,49 +480,27 @@ std::set<std::pair<std::string, std::string>> Engine::facts_used(std::uint32_t r
       auto pin = root_.release_pins.find(n.name);
       facts.emplace(n.name, pin == root_.release_pins.end() ? std::string("nopin") : "pin:" + pin->second);
     }
-    switch (i.cause) {
-      case CauseKind::kDerived:
-        stack.push_back(i.cause1);
-        stack.push_back(i.cause2);
-        break;
-      case CauseKind::kReleasePin:
-        facts.emplace(nodes_[i.terms[1].pkg].name, "pin:" + i.pinned);
-        break;
-      case CauseKind::kDependency:
-      case CauseKind::kNoVersions:
-        if (i.edge.kind == EdgeKind::kAppPin) facts.emplace(i.edge.name, "app:" + i.edge.origin + ":" + i.edge.range);
-        break;
-      case CauseKind::kRoot:
-        break;
+    if (i.cause == CauseKind::kReleasePin) facts.emplace(nodes_[i.terms[1].pkg].name, "pin:" + i.pinned);
+    if ((i.cause == CauseKind::kDependency || i.cause == CauseKind::kNoVersions) && i.edge.kind == EdgeKind::kAppPin) {
+      facts.emplace(i.edge.name, "app:" + i.edge.origin + ":" + i.edge.range);
     }
-  }
+  });
   return facts;
 }
 
 std::set<std::pair<std::string, std::string>> Engine::peer_edges_used(std::uint32_t root_cause) const {
   std::set<std::pair<std::string, std::string>> out;
-  std::vector<std::uint32_t> stack{root_cause};
-  std::set<std::uint32_t> seen;
-  while (!stack.empty()) {
-    const std::uint32_t id = stack.back();
-    stack.pop_back();
-    if (!seen.insert(id).second) continue;
-    const Incompat& i = incompats_[id];
-    if (i.cause == CauseKind::kDerived) {
-      stack.push_back(i.cause1);
-      stack.push_back(i.cause2);
-    } else if (i.cause == CauseKind::kDependency &&
-               (i.edge.kind == EdgeKind::kPeer || i.edge.kind == EdgeKind::kOptionalPeer) && !i.terms.empty()) {
+  visit_proof(incompats_, root_cause, [&](const Incompat& i) {
+    const bool peer = i.edge.kind == EdgeKind::kPeer || i.edge.kind == EdgeKind::kOptionalPeer;
+    if (i.cause == CauseKind::kDependency && peer && !i.terms.empty()) {
       out.emplace(nodes_[i.terms[0].pkg].name, i.edge.name);
     }
-  }
+  });
   return out;
 }
 
 std::vector<ConflictRange> Engine::conflict_ranges(std::uint32_t root_cause) const {
   std::vector<ConflictRange> out;
-  std::vector<std::uint32_t> stack{root_cause};
-  std::set<std::uint32_t> seen;
   // The served versions of `name` a range admits (a host node's universe:
   // what the registry serves, plus nothing unserved).
   auto admit = [&](ConflictRange& r, const std::string& name, const std::function<bool(std::uint32_t)>& in) {
@@ -523,16 +518,7 @@ std::vector<ConflictRange> Engine::conflict_ranges(std::uint32_t root_cause) con
     const std::size_t first = hits.size() > ConflictRange::kMaxAdmitted ? hits.size() - ConflictRange::kMaxAdmitted : 0;
     for (std::size_t k = first; k < hits.size(); ++k) r.admitted.push_back(version_text(h->second, hits[k]));
   };
-  while (!stack.empty()) {
-    const std::uint32_t id = stack.back();
-    stack.pop_back();
-    if (!seen.insert(id).second) continue;
-    const Incompat& i = incompats_[id];
-    if (i.cause == CauseKind::kDerived) {
-      stack.push_back(i.cause1);
-      stack.push_back(i.cause2);
-      continue;
-    }
+  visit_proof(incompats_, root_cause, [&](const Incompat& i) {
     ConflictRange r;
     if (i.cause == CauseKind::kReleasePin) {
       const Node& n = nodes_[i.terms[1].pkg];
@@ -542,12 +528,12 @@ std::vector<ConflictRange> Engine::conflict_ranges(std::uint32_t root_cause) con
       r.kind = "release pin";
       admit(r, n.name, [&](std::uint32_t v) { return !i.terms[1].set.contains(v); });
     } else if (i.cause == CauseKind::kDependency || i.cause == CauseKind::kNoVersions) {
-      if (i.edge.name.empty()) continue;
+      if (i.edge.name.empty()) return;
       const Node& from = nodes_[i.terms[0].pkg];
       r.package = i.edge.name;
       r.range = i.edge.range;
       switch (i.edge.kind) {
-        case EdgeKind::kDependency: r.kind = "dependency"; break;
+        case EdgeKind::kDependency: r.kind = i.edge.optional ? "optional dependency" : "dependency"; break;
         case EdgeKind::kPeer: r.kind = "peer"; break;
         case EdgeKind::kOptionalPeer: r.kind = "optional peer"; break;
         case EdgeKind::kAppPin: r.kind = "app"; break;
@@ -575,10 +561,10 @@ std::vector<ConflictRange> Engine::conflict_ranges(std::uint32_t root_cause) con
         }
       }
     } else {
-      continue;
+      return;
     }
     out.push_back(std::move(r));
-  }
+  });
   std::sort(out.begin(), out.end(), [](const ConflictRange& a, const ConflictRange& b) {
     return std::tie(a.package, a.range, a.required_by, a.kind) < std::tie(b.package, b.range, b.required_by, b.kind);
   });
