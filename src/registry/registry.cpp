@@ -645,7 +645,21 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     inputs.releases = &releases;
     inputs.now = now;
     inputs.downloads = &downloads;
-    const auto plugins = build_plugins(inputs);
+    auto built = build_plugins(inputs);
+    if (!built) {
+      // Nothing is replaced and plugins.built_at is not stamped, so the stored
+      // table stays as it was. Packuments this run changed are committed
+      // already: mark the table stale so the next run rebuilds it rather
+      // than waiting for kPluginRebuildAge (best effort; the build's error is
+      // the one reported).
+      if (!marked_stale && (!changed_names.empty() || seeds_changed)) {
+        if (auto txn = storage_->begin(); txn) {
+          if ((*txn)->put_meta(registry_detail::kPluginsStaleKey, "1")) (void)(*txn)->commit();
+        }
+      }
+      return std::move(built).error();
+    }
+    const std::vector<Plugin>& plugins = *built;
     auto txn = storage_->begin();
     if (!txn) return std::move(txn).error();
     if (auto put = (*txn)->replace_plugins(plugins); !put) return std::move(put).error();
