@@ -306,7 +306,7 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
   if (args.has("tier") && !args.has("newest"))
     return usage_error(ctx, "scan", "--tier goes with --newest");
 
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto catalog = load_catalog(args, **storage);
   if (!catalog) return report_error(ctx, catalog.error());
@@ -470,7 +470,7 @@ int run_matrix(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "matrix", args.error);
   if (args.positional.size() != 1) return usage_error(ctx, "matrix", "expected one plugin id or package");
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto catalog = load_catalog(args, **storage);
   if (!catalog) return report_error(ctx, catalog.error());

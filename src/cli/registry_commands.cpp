@@ -345,7 +345,7 @@ int run_search(Context& ctx, std::span<const std::string> raw) {
   query.limit = *limit;
   query.offset = *offset;
 
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto page = (*storage)->search(query);
   if (!page) return report_error(ctx, page.error());
@@ -450,7 +450,7 @@ int run_info(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "info", args.error);
   if (args.positional.size() != 1) return usage_error(ctx, "info", "expected one package name or plugin id");
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   Registry registry(*storage, nullptr, NpmConfig{});
   auto info = registry.info(args.positional[0]);
@@ -585,9 +585,11 @@ int run_releases(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "releases", args.error);
   if (args.positional.empty()) return usage_error(ctx, "releases", "expected 'list' or 'import <folder|url>'");
-  auto storage = open_db(args);
-  if (!storage) return report_error(ctx, storage.error());
   const std::string& sub = args.positional[0];
+  if (sub != "import" && sub != "list") return usage_error(ctx, "releases", "unknown subcommand '" + sub + "'");
+  // `list` only reads: it must not leave an empty database behind.
+  auto storage = sub == "list" ? open_existing_db(args) : open_db(args);
+  if (!storage) return report_error(ctx, storage.error());
   if (sub == "import") {
     if (args.positional.size() != 2) return usage_error(ctx, "releases", "'import' takes one folder or URL");
     const std::string& from = args.positional[1];

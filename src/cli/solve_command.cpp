@@ -246,7 +246,8 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
 
   std::shared_ptr<backend::Storage> storage_owner;
   if (offline) {
-    auto opened = open_db(args);
+    // Offline, solve only reads the index: a missing one is an error, not a new file.
+    auto opened = open_existing_db(args);
     if (!opened) return report_error(ctx, opened.error());
     storage_owner = std::move(*opened);
   } else {

@@ -66,6 +66,7 @@ struct Location {
   std::string display;  // what errors show: the path, or ":memory:"
   std::string open_name;
   bool temporary = false;  // created at open, removed at close
+  bool create = true;      // create the file when it does not exist
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::int64_t fts_row_limit = kFtsRowLimit;
 };
@@ -341,7 +342,9 @@ struct Shared {
 
 std::unique_ptr<SQLite::Database> open_connection(const Location& loc, bool read_only) {
   int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
-  if (!read_only) flags |= SQLite::OPEN_CREATE;
+  // Without `create` even the writer does not create the file, so a file
+  // removed between open_impl's check and here is an error, not a new database.
+  if (!read_only && loc.create) flags |= SQLite::OPEN_CREATE;
   auto db = std::make_unique<SQLite::Database>(loc.open_name, flags, loc.busy_timeout_ms);
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = NORMAL");
@@ -1210,6 +1213,10 @@ Result<std::unique_ptr<Storage>> open_impl(Location loc) {
     if (fs::is_directory(path, ec)) {
       return make_error(ErrorCode::kInvalidArgument, "the database path is a directory").with("database", loc.display);
     }
+    if (!loc.create && !fs::exists(path, ec)) {
+      return make_error(ErrorCode::kNotFound, "there is no database at " + loc.display)
+          .with("database", loc.display);
+    }
   }
   shared->location = loc;
   shared->writer = open_connection(loc, false);
@@ -1232,10 +1239,12 @@ Result<std::unique_ptr<Storage>> open_impl(Location loc) {
 
 }  // namespace
 
-Result<std::unique_ptr<Storage>> open_sqlite_storage(std::string_view url) noexcept {
+Result<std::unique_ptr<Storage>> open_sqlite_storage(std::string_view url,
+                                                     const StorageOpenOptions& options) noexcept {
   try {
     auto loc = parse_url(url);
     if (!loc) return std::move(loc).error();
+    loc->create = options.create_if_missing;
     const std::string display = loc->display;
     return guarded(display, "open", [&]() { return open_impl(std::move(loc).value()); });
   } catch (const std::bad_alloc&) {

@@ -553,13 +553,13 @@ TEST_CASE("storage: open_storage and the backend registry", "[storage][conforman
   register_builtin_backends(registry);
   CHECK(registry.storage_schemes() == std::vector<std::string>{"memory", "sqlite"});
   int calls = 0;
-  registry.register_storage("memory", [&calls](std::string_view url) {
+  registry.register_storage("memory", [&calls](std::string_view url, const StorageOpenOptions&) {
     ++calls;
     return callboard::backend::open_storage(std::string(url));
   });
   CHECK(registry.open_storage("memory:").ok());
   CHECK(calls == 1);
-  registry.register_storage("boom", [](std::string_view) -> Result<std::unique_ptr<Storage>> {
+  registry.register_storage("boom", [](std::string_view, const StorageOpenOptions&) -> Result<std::unique_ptr<Storage>> {
     throw std::runtime_error("factory failure");
   });
   auto boom = registry.open_storage("boom:");

@@ -69,6 +69,32 @@ TEST_CASE("sqlite: data persists across reopen", "[storage][sqlite]") {
   need(s->check());
 }
 
+TEST_CASE("sqlite: without create_if_missing a missing file is kNotFound and stays missing", "[storage][sqlite]") {
+  TempDir dir;
+  const auto file = dir.path() / "callboard.db";
+  StorageOpenOptions existing_only;
+  existing_only.create_if_missing = false;
+  for (const auto& url : {url_for(file), "sqlite:" + file.string()}) {
+    auto missing = open_storage(url, existing_only);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code == ErrorCode::kNotFound);
+    CHECK(missing.error().detail("database") == file.string());
+    CHECK_FALSE(fs::exists(file));
+  }
+  // Nothing else appeared in the folder either (no -wal, no -shm).
+  CHECK(fs::directory_iterator(dir.path()) == fs::directory_iterator());
+  // Through a registry too, and an existing file opens as before.
+  BackendRegistry registry;
+  register_builtin_backends(registry);
+  CHECK(registry.open_storage(url_for(file), existing_only).error().code == ErrorCode::kNotFound);
+  seed(url_for(file));
+  auto s = need(open_storage(url_for(file), existing_only));
+  CHECK(need(s->meta("state")) == std::optional<std::string>("committed"));
+  // Stores that are new on every open ignore the option.
+  CHECK(open_storage("sqlite::memory:", existing_only).ok());
+  CHECK(open_storage("memory:", existing_only).ok());
+}
+
 TEST_CASE("sqlite: a new file gets the current schema version", "[storage][sqlite]") {
   TempDir dir;
   const auto file = dir.path() / "empty.db";
