@@ -137,6 +137,16 @@ struct IndexOptions {
   Timestamp now{};
 };
 
+/// Where an index run is (IndexProgress::phase), in order.
+enum class IndexPhase : std::uint8_t {
+  kSeed,     ///< reading the seed data (ecosystem list, releases, directory)
+  kFetch,    ///< fetching packuments (and reading local sources)
+  kPlugins,  ///< grouping packages into plugins and scoring them
+  kDone,     ///< finished; the last progress report of a run
+};
+/// "seed", "fetch", "plugins", "done".
+CALLBOARD_EXPORT std::string_view to_string(IndexPhase phase) noexcept;
+
 struct IndexProgress {
   std::size_t done = 0;        ///< packages finished (any outcome)
   std::size_t queued = 0;      ///< waiting or in flight
@@ -147,7 +157,7 @@ struct IndexProgress {
   std::size_t requests = 0;    ///< HTTP exchanges, retries included
   std::uint64_t bytes = 0;     ///< response bytes received
   std::string current;         ///< last package finished
-  std::string phase;           ///< "seed", "fetch", "plugins", "done"
+  IndexPhase phase = IndexPhase::kSeed;  ///< to_string() gives its text
 };
 
 struct IndexFailure {

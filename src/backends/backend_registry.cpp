@@ -10,6 +10,22 @@
 
 namespace callboard::backend {
 
+std::string_view to_string(SyncSource source) noexcept {
+  switch (source) {
+    case SyncSource::kNpm: return "npm";
+    case SyncSource::kLocal: return "local";
+    case SyncSource::kDirectory: return "directory";
+  }
+  return "npm";
+}
+
+std::optional<SyncSource> parse_sync_source(std::string_view text) noexcept {
+  for (SyncSource s : {SyncSource::kNpm, SyncSource::kLocal, SyncSource::kDirectory}) {
+    if (to_string(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
 Transaction::~Transaction() = default;
 Storage::~Storage() = default;
 

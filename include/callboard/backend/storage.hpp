@@ -35,11 +35,23 @@
 
 namespace callboard::backend {
 
+/// Where a package's stored packument came from. Stored as its text
+/// (to_string); the values and their text are stable.
+enum class SyncSource : std::uint8_t {
+  kNpm,        ///< "npm": fetched from an npm registry
+  kLocal,      ///< "local": a local folder or .tgz (`index --local`)
+  kDirectory,  ///< "directory": the Backstage plugin directory
+};
+/// "npm", "local", "directory".
+CALLBOARD_EXPORT std::string_view to_string(SyncSource source) noexcept;
+/// The source a stored text names; nullopt for any other text (backends
+/// report that as kDataLoss naming the text).
+CALLBOARD_EXPORT std::optional<SyncSource> parse_sync_source(std::string_view text) noexcept;
+
 /// What the indexer remembers about fetching one package.
 struct SyncRecord {
   std::string name;
-  /// "npm", "local", "directory".
-  std::string source;
+  SyncSource source = SyncSource::kNpm;
   /// Last HTTP status (200, 304 is recorded as 200, 404, ...); 0 for local.
   int status = 0;
   std::string etag;

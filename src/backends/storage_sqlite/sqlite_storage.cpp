@@ -505,7 +505,7 @@ class SqliteTransaction final : public Transaction {
                           "INSERT OR REPLACE INTO sync(name, source, status, etag, last_modified, content_hash, "
                           "checked, changed, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, r.name);
-      s.bind(2, r.source);
+      s.bind(2, std::string(to_string(r.source)));
       s.bind(3, r.status);
       s.bind(4, r.etag);
       s.bind(5, r.last_modified);
@@ -757,7 +757,9 @@ class SqliteStorage final : public Storage {
       SQLite::Statement s(db, std::string(kSyncSelect) + " WHERE name = ?");
       s.bind(1, std::string(name));
       if (!s.executeStep()) return std::optional<SyncRecord>{};
-      return std::optional<SyncRecord>{sync_from_row(s)};
+      auto record = sync_from_row(s);
+      if (!record) return std::move(record).error();
+      return std::optional<SyncRecord>{std::move(*record)};
     });
   }
 
@@ -765,7 +767,11 @@ class SqliteStorage final : public Storage {
     return read("sync_records", [&](SQLite::Database& db) -> Result<std::vector<SyncRecord>> {
       SQLite::Statement s(db, std::string(kSyncSelect) + " ORDER BY name");
       std::vector<SyncRecord> out;
-      while (s.executeStep()) out.push_back(sync_from_row(s));
+      while (s.executeStep()) {
+        auto record = sync_from_row(s);
+        if (!record) return std::move(record).error();
+        out.push_back(std::move(*record));
+      }
       return out;
     });
   }
@@ -989,10 +995,21 @@ class SqliteStorage final : public Storage {
   static constexpr std::string_view kSyncSelect =
       "SELECT name, source, status, etag, last_modified, content_hash, checked, changed, error FROM sync";
 
-  static SyncRecord sync_from_row(SQLite::Statement& s) {
+  // The source column holds to_string(SyncSource); any other text (a newer
+  // callboard's source, or a hand-edited file) is refused, not guessed.
+  Result<SyncRecord> sync_from_row(SQLite::Statement& s) const {
     SyncRecord r;
     r.name = s.getColumn(0).getString();
-    r.source = s.getColumn(1).getString();
+    const std::string source = s.getColumn(1).getString();
+    if (auto parsed = parse_sync_source(source)) {
+      r.source = *parsed;
+    } else {
+      return make_error(ErrorCode::kDataLoss, "the sync record of " + r.name + " has an unknown source '" + source +
+                                                  "' (known: npm, local, directory)")
+          .with("database", shared_->location.display)
+          .with("package", r.name)
+          .with("source", source);
+    }
     r.status = s.getColumn(2).getInt();
     r.etag = s.getColumn(3).getString();
     r.last_modified = s.getColumn(4).getString();

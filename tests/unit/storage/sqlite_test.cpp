@@ -95,6 +95,37 @@ TEST_CASE("sqlite: without create_if_missing a missing file is kNotFound and sta
   CHECK(open_storage("memory:", existing_only).ok());
 }
 
+TEST_CASE("sqlite: sync sources are stored as text and an unknown one is refused", "[storage][sqlite]") {
+  for (SyncSource source : {SyncSource::kNpm, SyncSource::kLocal, SyncSource::kDirectory}) {
+    CHECK(parse_sync_source(to_string(source)) == source);
+  }
+  CHECK(to_string(SyncSource::kLocal) == "local");
+  CHECK_FALSE(parse_sync_source("Local").has_value());
+  TempDir dir;
+  const auto file = dir.path() / "sync.db";
+  const std::string marker = "@demo/sync-source-marker";
+  {
+    auto s = need(open_storage(url_for(file)));
+    auto txn = need(s->begin());
+    need(txn->put_sync_record({marker, SyncSource::kLocal, 0, "", "", "", ts(1), ts(1), ""}));
+    need(txn->commit());
+    CHECK(need(s->sync_record(marker))->source == SyncSource::kLocal);
+  }
+  // The row holds the name, then the source's text: make it one this build
+  // does not know (as a newer callboard might have written).
+  std::string bytes = read_file(file);
+  const auto at = bytes.find(marker + "local");
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at + marker.size(), 5, "lunar");
+  write_file(file, bytes);
+  auto s = need(open_storage(url_for(file)));
+  for (const Error& error : {s->sync_record(marker).error(), s->sync_records().error()}) {
+    CHECK(error.code == ErrorCode::kDataLoss);
+    CHECK(error.message.find("unknown source 'lunar'") != std::string::npos);
+    CHECK(error.detail("package") == marker);
+  }
+}
+
 TEST_CASE("sqlite: a new file gets the current schema version", "[storage][sqlite]") {
   TempDir dir;
   const auto file = dir.path() / "empty.db";
