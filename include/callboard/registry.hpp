@@ -50,8 +50,11 @@ struct PluginInputs {
 /// packages without metadata; attaches directory entries (by npm package
 /// name), systems, supported releases and the score. Sorted by id (packages
 /// and modules by name); the same inputs in any order give the same output.
-/// Null input pointers count as empty. Never throws (on allocation failure:
-/// an empty vector).
+/// Null input pointers count as empty. Never throws.
+///
+/// Errors: kResourceExhausted when memory runs out while building,
+/// kInternal for any other failure (a bug). An error is never an empty
+/// table: callers must not store anything in its place.
 ///
 /// Rules (src/registry/plugins.cpp has the full reference):
 ///  - Metadata is the latest version's `backstage` field, else the newest
@@ -80,7 +83,7 @@ struct PluginInputs {
 ///
 /// Complexity: linear in packages and versions; the ecosystem seed (468
 /// packages, 3,700 versions, 203 releases) takes tens of milliseconds.
-CALLBOARD_EXPORT std::vector<Plugin> build_plugins(const PluginInputs& inputs);
+CALLBOARD_EXPORT Result<std::vector<Plugin>> build_plugins(const PluginInputs& inputs);
 
 /// The plugin id a package name suggests when it has no metadata:
 /// "@backstage-community/plugin-jenkins-backend" -> "jenkins",
@@ -105,8 +108,10 @@ CALLBOARD_EXPORT std::string derive_plugin_id(std::string_view package_name);
 /// sum, rounded to 0.1. Reads `plugin.last_published` (else the packuments),
 /// `backend_system`, `supported_releases`, `directory` and `deprecated`.
 /// Deterministic for the same arguments; null packuments are skipped. The
-/// weights and curves are in src/registry/score.cpp.
-CALLBOARD_EXPORT Score score_plugin(const Plugin& plugin, const std::vector<const Packument*>& packuments,
+/// weights and curves are in src/registry/score.cpp. Never throws; errors as
+/// build_plugins's (kResourceExhausted when memory runs out, kInternal
+/// otherwise), never a zero score in place of one.
+CALLBOARD_EXPORT Result<Score> score_plugin(const Plugin& plugin, const std::vector<const Packument*>& packuments,
                                     const std::vector<Release>& releases, Timestamp now,
                                     std::optional<std::uint64_t> monthly_downloads = std::nullopt);
 
@@ -132,6 +137,16 @@ struct IndexOptions {
   Timestamp now{};
 };
 
+/// Where an index run is (IndexProgress::phase), in order.
+enum class IndexPhase : std::uint8_t {
+  kSeed,     ///< reading the seed data (ecosystem list, releases, directory)
+  kFetch,    ///< fetching packuments (and reading local sources)
+  kPlugins,  ///< grouping packages into plugins and scoring them
+  kDone,     ///< finished; the last progress report of a run
+};
+/// "seed", "fetch", "plugins", "done".
+CALLBOARD_EXPORT std::string_view to_string(IndexPhase phase) noexcept;
+
 struct IndexProgress {
   std::size_t done = 0;        ///< packages finished (any outcome)
   std::size_t queued = 0;      ///< waiting or in flight
@@ -142,7 +157,7 @@ struct IndexProgress {
   std::size_t requests = 0;    ///< HTTP exchanges, retries included
   std::uint64_t bytes = 0;     ///< response bytes received
   std::string current;         ///< last package finished
-  std::string phase;           ///< "seed", "fetch", "plugins", "done"
+  IndexPhase phase = IndexPhase::kSeed;  ///< to_string() gives its text
 };
 
 struct IndexFailure {

@@ -232,6 +232,32 @@ enum class PlanAction : std::uint8_t {
 };
 CALLBOARD_EXPORT std::string_view to_string(PlanAction action) noexcept;
 
+/// Why a copy in the plan has its version, for programs to branch on
+/// (PlannedPackage::reason says it for people, with the versions). The
+/// JSON text (to_string) of each value is stable.
+enum class ReasonKind : std::uint8_t {
+  /// Read from a plan document written before `reasonKind` existed.
+  kUnspecified,
+  /// "release-pin": the release's version of it, or, when the registry
+  /// does not serve that version, the served version in ^pin that fits.
+  kReleasePin,
+  /// "release-pin-range": compatible pins (ReleasePins::kCompatible) moved
+  /// it inside ^pin, or kept the installed version there.
+  kReleasePinRange,
+  /// "already-installed": the lockfile's version, kept.
+  kAlreadyInstalled,
+  /// "newest-allowed": the newest version its requirements allow.
+  kNewestAllowed,
+  /// "held-by-conflict": a newer version matches its ranges but conflicts
+  /// with other requirements.
+  kHeldByConflict,
+  /// "removal-requested": the request removes it (kRemove).
+  kRemovalRequested,
+  /// "no-longer-required": only what the change drops needed it (kRemove).
+  kNoLongerRequired,
+};
+CALLBOARD_EXPORT std::string_view to_string(ReasonKind kind) noexcept;
+
 /// One copy of a package in the install plan.
 struct PlannedPackage {
   std::string name;
@@ -245,7 +271,9 @@ struct PlannedPackage {
   PlanAction action = PlanAction::kAdd;
   /// Why this version: "requested", "already installed", "pinned by
   /// Backstage 1.31.0", "newest matching", "shared with the host-level copy", ...
+  /// Text for people: branch on reason_kind, never on this.
   std::string reason;
+  ReasonKind reason_kind = ReasonKind::kUnspecified;
   /// Requirements this copy meets: "your app (packages/backend) ^1.2.0",
   /// "@backstage/plugin-x 1.4.0 dependency ^0.5.0", "... peer ^1.0.0".
   std::vector<std::string> required_by;

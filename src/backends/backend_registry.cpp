@@ -10,6 +10,22 @@
 
 namespace callboard::backend {
 
+std::string_view to_string(SyncSource source) noexcept {
+  switch (source) {
+    case SyncSource::kNpm: return "npm";
+    case SyncSource::kLocal: return "local";
+    case SyncSource::kDirectory: return "directory";
+  }
+  return "npm";
+}
+
+std::optional<SyncSource> parse_sync_source(std::string_view text) noexcept {
+  for (SyncSource s : {SyncSource::kNpm, SyncSource::kLocal, SyncSource::kDirectory}) {
+    if (to_string(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
 Transaction::~Transaction() = default;
 Storage::~Storage() = default;
 
@@ -17,7 +33,8 @@ void BackendRegistry::register_storage(std::string scheme, StorageFactory factor
   storage_[detail::ascii_lower(scheme)] = std::move(factory);
 }
 
-Result<std::unique_ptr<Storage>> BackendRegistry::open_storage(std::string_view url) const {
+Result<std::unique_ptr<Storage>> BackendRegistry::open_storage(std::string_view url,
+                                                               const StorageOpenOptions& options) const {
   const auto colon = url.find(':');
   if (colon == std::string_view::npos || colon == 0) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -38,7 +55,7 @@ Result<std::unique_ptr<Storage>> BackendRegistry::open_storage(std::string_view 
         .with("known_schemes", known);
   }
   try {
-    return it->second(url);
+    return it->second(url, options);
   } catch (const std::bad_alloc&) {
     return make_error(ErrorCode::kResourceExhausted, "out of memory opening storage").with("scheme", scheme);
   } catch (const std::exception& e) {
@@ -57,15 +74,20 @@ std::vector<std::string> BackendRegistry::storage_schemes() const {
 }
 
 void register_builtin_backends(BackendRegistry& registry) {
-  registry.register_storage("sqlite", [](std::string_view url) { return detail::open_sqlite_storage(url); });
-  registry.register_storage("memory", [](std::string_view url) { return detail::open_memory_storage(url); });
+  registry.register_storage("sqlite", [](std::string_view url, const StorageOpenOptions& options) {
+    return detail::open_sqlite_storage(url, options);
+  });
+  // Nothing persists: a memory store is new on every open, whatever the options.
+  registry.register_storage("memory", [](std::string_view url, const StorageOpenOptions&) {
+    return detail::open_memory_storage(url);
+  });
 }
 
-Result<std::unique_ptr<Storage>> open_storage(std::string_view url) {
+Result<std::unique_ptr<Storage>> open_storage(std::string_view url, const StorageOpenOptions& options) {
   try {
     BackendRegistry registry;
     register_builtin_backends(registry);
-    return registry.open_storage(url);
+    return registry.open_storage(url, options);
   } catch (const std::bad_alloc&) {
     return make_error(ErrorCode::kResourceExhausted, "out of memory opening storage");
   }

@@ -83,6 +83,25 @@ Result<std::shared_ptr<backend::Storage>> open_db(const ParsedArgs& args) {
   return std::shared_ptr<backend::Storage>(std::move(*storage));
 }
 
+Result<std::shared_ptr<backend::Storage>> open_existing_db(const ParsedArgs& args) {
+  const std::string url = db_url(args);
+  backend::StorageOpenOptions options;
+  options.create_if_missing = false;
+  auto storage = backend::open_storage(url, options);
+  if (!storage) {
+    Error error = std::move(storage).error();
+    // Only a backend's missing-database error names a "database"; the path
+    // it names is the one the user gave (never credentials).
+    if (error.code == ErrorCode::kNotFound && !error.detail("database").empty()) {
+      const std::string where(error.detail("database"));
+      error.message = "there is no index at " + where +
+                      "; run 'callboard index' to make one, or name an existing one with --db or CALLBOARD_DB";
+    }
+    return error;
+  }
+  return std::shared_ptr<backend::Storage>(std::move(*storage));
+}
+
 Result<Registry> open_registry(const ParsedArgs& args, std::size_t concurrency) {
   auto storage = open_db(args);
   if (!storage) return std::move(storage).error();

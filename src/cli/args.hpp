@@ -49,8 +49,16 @@ int usage_error(Context& ctx, std::string_view command, const std::string& messa
 std::string db_url(const std::optional<std::string>& db_option);
 inline std::string db_url(const ParsedArgs& args) { return db_url(args.get("db")); }
 
-/// Opens the storage db_url(args) names.
+/// Opens the storage db_url(args) names, creating it when it does not exist
+/// (for the commands that write: index, releases import, solve).
 Result<std::shared_ptr<backend::Storage>> open_db(const ParsedArgs& args);
+
+/// Opens the storage db_url(args) names for a command that only reads
+/// (search, info, releases list, scan, matrix, solve --offline): a database
+/// that does not exist is not created. Then the error (kNotFound, exit 4)
+/// says there is no index at that location and that `callboard index`
+/// makes one.
+Result<std::shared_ptr<backend::Storage>> open_existing_db(const ParsedArgs& args);
 
 /// Requests in flight while indexing. Indexing is bound by the registry's
 /// latency, not by CPU: on the configured registry a full crawl (736

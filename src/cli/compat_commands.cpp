@@ -306,7 +306,7 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
   if (args.has("tier") && !args.has("newest"))
     return usage_error(ctx, "scan", "--tier goes with --newest");
 
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto catalog = load_catalog(args, **storage);
   if (!catalog) return report_error(ctx, catalog.error());
@@ -396,18 +396,29 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
           }
         }
       }
+      // The verdict of the version found, which may be better than the
+      // minimum asked for (an aligned version answers --tier compatible).
+      std::optional<Tier> verdict;
+      if (found) {
+        const auto row = std::find(matrix.versions.begin(), matrix.versions.end(), *found);
+        if (row != matrix.versions.end()) {
+          verdict = matrix.at(static_cast<std::size_t>(row - matrix.versions.begin()), *release_index);
+        }
+      }
+      const std::string_view minimum = compat::to_string(*tier);
       if (ctx.json) {
         std::string doc = R"({"package":)" + json_string(packument->name) + R"(,"release":)" +
-                          json_string(release_text) + R"(,"tier":)" +
-                          json_string(compat::to_string(*tier)) + R"(,"version":)" +
-                          (found ? json_string(*found) : std::string("null")) + "}\n";
+                          json_string(release_text) + R"(,"minimumTier":)" + json_string(minimum) +
+                          R"(,"tier":)" + (verdict ? json_string(compat::to_string(*verdict)) : std::string("null")) +
+                          R"(,"version":)" + (found ? json_string(*found) : std::string("null")) + "}\n";
         ctx.out << doc;
       } else if (found) {
-        ctx.out << packument->name << '@' << *found << " is the newest version "
-                << compat::to_string(*tier) << (*tier == Tier::kAligned ? "" : " or better")
-                << " on Backstage " << release_text << '\n';
+        ctx.out << packument->name << '@' << *found << " is the newest version " << minimum
+                << (*tier == Tier::kAligned ? "" : " or better") << " on Backstage " << release_text;
+        if (verdict) ctx.out << ": " << compat::to_string(*verdict);
+        ctx.out << '\n';
       } else {
-        ctx.out << "no version of " << packument->name << " is " << compat::to_string(*tier)
+        ctx.out << "no version of " << packument->name << " is " << minimum
                 << (*tier == Tier::kAligned ? "" : " or better") << " on Backstage " << release_text
                 << '\n';
       }
@@ -470,7 +481,7 @@ int run_matrix(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "matrix", args.error);
   if (args.positional.size() != 1) return usage_error(ctx, "matrix", "expected one plugin id or package");
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto catalog = load_catalog(args, **storage);
   if (!catalog) return report_error(ctx, catalog.error());

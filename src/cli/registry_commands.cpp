@@ -108,14 +108,14 @@ class ProgressBar {
   void update(const IndexProgress& p) {
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
-    const bool final = p.phase == "done";
-    if (!final && p.phase == last_phase_ && now - last_ < std::chrono::milliseconds(tty_ ? 100 : 2000)) return;
+    const bool final = p.phase == IndexPhase::kDone;
+    if (!final && last_phase_ == p.phase && now - last_ < std::chrono::milliseconds(tty_ ? 100 : 2000)) return;
     last_ = now;
     last_phase_ = p.phase;
     const std::size_t total = p.done + p.queued;
     const double fraction = total == 0 ? 0.0 : static_cast<double>(p.done) / static_cast<double>(total);
     std::ostringstream line;
-    if (p.phase == "fetch" || final) {
+    if (p.phase == IndexPhase::kFetch || final) {
       constexpr int kWidth = 24;
       const int filled = static_cast<int>(fraction * kWidth);
       line << '[' << std::string(static_cast<std::size_t>(filled), '#')
@@ -123,7 +123,7 @@ class ProgressBar {
            << " packages, " << p.queued << " queued, " << human_bytes(p.bytes) << ", " << p.failed
            << (p.failed == 1 ? " error" : " errors");
       if (!final && !p.current.empty()) line << "  " << p.current;
-    } else if (p.phase == "plugins") {
+    } else if (p.phase == IndexPhase::kPlugins) {
       line << "grouping packages into plugins and scoring them...";
     } else {
       line << "reading seed data...";
@@ -143,7 +143,7 @@ class ProgressBar {
   bool enabled_;
   bool tty_;
   std::chrono::steady_clock::time_point last_{};
-  std::string last_phase_;
+  std::optional<IndexPhase> last_phase_;
 };
 
 }  // namespace
@@ -345,7 +345,7 @@ int run_search(Context& ctx, std::span<const std::string> raw) {
   query.limit = *limit;
   query.offset = *offset;
 
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   auto page = (*storage)->search(query);
   if (!page) return report_error(ctx, page.error());
@@ -450,7 +450,7 @@ int run_info(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "info", args.error);
   if (args.positional.size() != 1) return usage_error(ctx, "info", "expected one package name or plugin id");
-  auto storage = open_db(args);
+  auto storage = open_existing_db(args);
   if (!storage) return report_error(ctx, storage.error());
   Registry registry(*storage, nullptr, NpmConfig{});
   auto info = registry.info(args.positional[0]);
@@ -493,7 +493,7 @@ int run_info(Context& ctx, std::span<const std::string> raw) {
     doc += R"(,"sync":)";
     if (i.sync) {
       doc += R"({"source":)";
-      append_json_string(doc, i.sync->source);
+      append_json_string(doc, backend::to_string(i.sync->source));
       doc += R"(,"status":)" + std::to_string(i.sync->status) + R"(,"checked":)";
       append_json_string(doc, i.sync->checked == Timestamp{} ? "" : format_timestamp(i.sync->checked));
       doc += R"(,"changed":)";
@@ -560,7 +560,7 @@ int run_info(Context& ctx, std::span<const std::string> raw) {
   if (i.sync) {
     ctx.out << "\n  last checked " << (i.sync->checked == Timestamp{} ? "never" : format_timestamp(i.sync->checked))
             << ", last changed " << (i.sync->changed == Timestamp{} ? "never" : format_timestamp(i.sync->changed))
-            << " (" << i.sync->source << ")\n";
+            << " (" << backend::to_string(i.sync->source) << ")\n";
   }
   return 0;
 }
@@ -585,9 +585,11 @@ int run_releases(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "releases", args.error);
   if (args.positional.empty()) return usage_error(ctx, "releases", "expected 'list' or 'import <folder|url>'");
-  auto storage = open_db(args);
-  if (!storage) return report_error(ctx, storage.error());
   const std::string& sub = args.positional[0];
+  if (sub != "import" && sub != "list") return usage_error(ctx, "releases", "unknown subcommand '" + sub + "'");
+  // `list` only reads: it must not leave an empty database behind.
+  auto storage = sub == "list" ? open_existing_db(args) : open_db(args);
+  if (!storage) return report_error(ctx, storage.error());
   if (sub == "import") {
     if (args.positional.size() != 2) return usage_error(ctx, "releases", "'import' takes one folder or URL");
     const std::string& from = args.positional[1];

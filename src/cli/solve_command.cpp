@@ -246,7 +246,8 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
 
   std::shared_ptr<backend::Storage> storage_owner;
   if (offline) {
-    auto opened = open_db(args);
+    // Offline, solve only reads the index: a missing one is an error, not a new file.
+    auto opened = open_existing_db(args);
     if (!opened) return report_error(ctx, opened.error());
     storage_owner = std::move(*opened);
   } else {
@@ -335,7 +336,7 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     }
     for (const solver::PackageChange& c : request.changes) {
       for (const solver::PlannedPackage& p : outcome->plan->packages) {
-        if (p.name == c.name && p.host_level && p.reason.starts_with("pinned by")) {
+        if (p.name == c.name && p.host_level && p.reason_kind == solver::ReasonKind::kReleasePin) {
           ctx.out << "note: " << p.name << " stays at " << p.version << ", " << p.reason
                   << "; --release <newer> or --allow-release-upgrade moves the release\n";
         }

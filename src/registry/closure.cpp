@@ -283,7 +283,7 @@ class ClosureRun {
     }
     // A local package (a vendor's folder or .tgz) is never replaced by the
     // registry's, refresh or not.
-    const bool local = record && record->source == "local";
+    const bool local = record && record->source == backend::SyncSource::kLocal;
     auto stored = storage_.packument(name);
     if (!stored) return fail_storage(std::move(stored).error());
     if (*stored && (!options_.refresh || local)) {
@@ -359,7 +359,7 @@ class ClosureRun {
       if (*r) record = std::move(**r);
     }
     record.name = f.name;
-    record.source = "npm";
+    record.source = backend::SyncSource::kNpm;
     record.checked = now_;
     record.error.clear();
     return record;

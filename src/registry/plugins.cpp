@@ -52,7 +52,9 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -556,11 +558,31 @@ class Builder {
 
 }  // namespace
 
-std::vector<Plugin> build_plugins(const PluginInputs& inputs) {
+namespace plugins_detail {
+
+Error error_from_current_exception(std::string_view what) {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kResourceExhausted, "out of memory while " + std::string(what));
+  } catch (const std::length_error& e) {
+    return make_error(ErrorCode::kResourceExhausted, std::string(what) + ": " + e.what());
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, std::string(what) + ": " + e.what());
+  } catch (...) {
+    return make_error(ErrorCode::kInternal, std::string(what) + ": unknown exception");
+  }
+}
+
+}  // namespace plugins_detail
+
+Result<std::vector<Plugin>> build_plugins(const PluginInputs& inputs) {
+  // An empty table in place of an error would let the caller replace every
+  // stored plugin with nothing; the error goes back instead.
   try {
     return Builder(inputs).run();
   } catch (...) {
-    return {};  // only allocation can fail here
+    return plugins_detail::error_from_current_exception("building plugins");
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "callboard/backstage.hpp"
+#include "callboard/error.hpp"
 #include "callboard/model.hpp"
 #include "callboard/semver.hpp"
 
@@ -64,7 +65,8 @@ struct ReleaseSummary {
 };
 ReleaseSummary summarize_releases(const std::vector<Release>& releases);
 
-/// score_plugin with the releases already summarised.
+/// score_plugin with the releases already summarised. Throws what
+/// allocation throws (build_plugins and score_plugin turn it into an Error).
 Score score_with(const Plugin& plugin, const std::vector<const Packument*>& packuments,
                  const ReleaseSummary& releases, Timestamp now,
                  std::optional<std::uint64_t> monthly_downloads);
@@ -115,5 +117,11 @@ class ReleaseSupport {
   // "<package>\n<spec>" -> releases on which the spec admits the package.
   std::unordered_map<std::string, Bits> spec_cache_;
 };
+
+/// The Error for an exception caught at a public entry point of the
+/// registry's pure functions: call only inside a catch block. `what` names
+/// the operation ("building plugins"): kResourceExhausted for std::bad_alloc
+/// and std::length_error, kInternal for anything else.
+Error error_from_current_exception(std::string_view what);
 
 }  // namespace callboard::plugins_detail

@@ -32,6 +32,7 @@ using Clock = std::chrono::steady_clock;
 using backend::HttpRequest;
 using backend::HttpResponse;
 using backend::SyncRecord;
+using backend::SyncSource;
 using registry_detail::join_lines;
 using registry_detail::links_key;
 using registry_detail::WriteBatch;
@@ -142,6 +143,16 @@ Result<EcosystemList> read_ecosystem(const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+std::string_view to_string(IndexPhase phase) noexcept {
+  switch (phase) {
+    case IndexPhase::kSeed: return "seed";
+    case IndexPhase::kFetch: return "fetch";
+    case IndexPhase::kPlugins: return "plugins";
+    case IndexPhase::kDone: return "done";
+  }
+  return "seed";
+}
 
 std::filesystem::path default_data_dir() {
   if (const char* env = std::getenv("CALLBOARD_DATA_DIR"); env != nullptr && *env != '\0') return env;
@@ -300,7 +311,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   auto tell = [&] {
     if (progress) progress(prog);
   };
-  prog.phase = "seed";
+  prog.phase = IndexPhase::kSeed;
   tell();
 
   // ---- Seeds -------------------------------------------------------------
@@ -370,13 +381,13 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   if (!records) return std::move(records).error();
   std::unordered_map<std::string, SyncRecord> known;
   for (auto& r : *records) {
-    if (r.source == "npm") seeds.push_back(r.name);
+    if (r.source == SyncSource::kNpm) seeds.push_back(r.name);
     std::string key = r.name;
     known.emplace(std::move(key), std::move(r));
   }
 
   // ---- Fetch loop --------------------------------------------------------
-  prog.phase = "fetch";
+  prog.phase = IndexPhase::kFetch;
   std::deque<std::string> queue;
   std::unordered_set<std::string> seen;
   auto enqueue = [&](const std::string& name) {
@@ -443,7 +454,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     SyncRecord record;
     if (auto it = known.find(name); it != known.end()) record = it->second;
     record.name = name;
-    record.source = "npm";
+    record.source = SyncSource::kNpm;
     record.checked = now;
     record.error.clear();
     Result<void> written;
@@ -578,7 +589,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     if (auto put = (*txn)->put_packument(packument); !put) return std::move(put).error();
     SyncRecord record;
     record.name = packument.name;
-    record.source = "local";
+    record.source = SyncSource::kLocal;
     record.checked = now;
     record.changed = now;
     record.content_hash = sha256_hex(to_json(packument));
@@ -589,7 +600,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   }
 
   // ---- Plugins -----------------------------------------------------------
-  prog.phase = "plugins";
+  prog.phase = IndexPhase::kPlugins;
   tell();
   auto stale = storage_->meta(registry_detail::kPluginsStaleKey);
   if (!stale) return std::move(stale).error();
@@ -613,7 +624,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     if (!sync) return std::move(sync).error();
     std::unordered_set<std::string> local;
     for (const auto& r : *sync) {
-      if (r.source == "local") local.insert(r.name);
+      if (r.source == SyncSource::kLocal) local.insert(r.name);
     }
     for (const auto& name : *names) {
       auto p = storage_->packument(name);
@@ -645,7 +656,21 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     inputs.releases = &releases;
     inputs.now = now;
     inputs.downloads = &downloads;
-    const auto plugins = build_plugins(inputs);
+    auto built = build_plugins(inputs);
+    if (!built) {
+      // Nothing is replaced and plugins.built_at is not stamped, so the stored
+      // table stays as it was. Packuments this run changed are committed
+      // already: mark the table stale so the next run rebuilds it rather
+      // than waiting for kPluginRebuildAge (best effort; the build's error is
+      // the one reported).
+      if (!marked_stale && (!changed_names.empty() || seeds_changed)) {
+        if (auto txn = storage_->begin(); txn) {
+          if ((*txn)->put_meta(registry_detail::kPluginsStaleKey, "1")) (void)(*txn)->commit();
+        }
+      }
+      return std::move(built).error();
+    }
+    const std::vector<Plugin>& plugins = *built;
     auto txn = storage_->begin();
     if (!txn) return std::move(txn).error();
     if (auto put = (*txn)->replace_plugins(plugins); !put) return std::move(put).error();
@@ -680,7 +705,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   std::sort(report.missing.begin(), report.missing.end());
   std::sort(report.failures.begin(), report.failures.end(),
             [](const IndexFailure& a, const IndexFailure& b) { return a.package < b.package; });
-  prog.phase = "done";
+  prog.phase = IndexPhase::kDone;
   prog.queued = 0;
   report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   tell();

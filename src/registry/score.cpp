@@ -449,44 +449,40 @@ ReleaseSummary summarize_releases(const std::vector<Release>& releases) {
 Score score_with(const Plugin& plugin, const std::vector<const Packument*>& packuments,
                  const ReleaseSummary& releases, Timestamp now,
                  std::optional<std::uint64_t> monthly_downloads) {
-  try {
-    Built built;
-    recency(built, plugin, packuments, now);
-    cadence(built, packuments, now);
-    metadata(built, packuments);
-    new_backend(built, plugin);
-    latest_release(built, plugin, releases);
-    license(built, packuments);
-    deprecation(built, plugin, packuments);
-    directory(built, plugin);
-    popularity(built, monthly_downloads);
+  Built built;
+  recency(built, plugin, packuments, now);
+  cadence(built, packuments, now);
+  metadata(built, packuments);
+  new_backend(built, plugin);
+  latest_release(built, plugin, releases);
+  license(built, packuments);
+  deprecation(built, plugin, packuments);
+  directory(built, plugin);
+  popularity(built, monthly_downloads);
 
-    double weights = 0;
-    for (const auto& f : built.factors) weights += f.weight;
-    Score score;
-    double total = 0;
-    for (auto& f : built.factors) {
-      f.weight /= weights;
-      total += f.value * f.weight;
-    }
-    score.total = std::round(std::clamp(total, 0.0, 1.0) * 1000.0) / 10.0;
-    score.factors = std::move(built.factors);
-    return score;
-  } catch (...) {
-    return {};  // only allocation can fail here
+  double weights = 0;
+  for (const auto& f : built.factors) weights += f.weight;
+  Score score;
+  double total = 0;
+  for (auto& f : built.factors) {
+    f.weight /= weights;
+    total += f.value * f.weight;
   }
+  score.total = std::round(std::clamp(total, 0.0, 1.0) * 1000.0) / 10.0;
+  score.factors = std::move(built.factors);
+  return score;
 }
 
 }  // namespace plugins_detail
 
-Score score_plugin(const Plugin& plugin, const std::vector<const Packument*>& packuments,
-                   const std::vector<Release>& releases, Timestamp now,
-                   std::optional<std::uint64_t> monthly_downloads) {
+Result<Score> score_plugin(const Plugin& plugin, const std::vector<const Packument*>& packuments,
+                           const std::vector<Release>& releases, Timestamp now,
+                           std::optional<std::uint64_t> monthly_downloads) {
   try {
     return plugins_detail::score_with(
         plugin, packuments, plugins_detail::summarize_releases(releases), now, monthly_downloads);
   } catch (...) {
-    return {};
+    return plugins_detail::error_from_current_exception("scoring plugin " + plugin.id);
   }
 }
 

@@ -44,6 +44,7 @@ std::string to_json(const SolveOutcome& outcome) {
                                       {"hostLevel", pp.host_level},
                                       {"action", to_string(pp.action)},
                                       {"reason", pp.reason},
+                                      {"reasonKind", to_string(pp.reason_kind)},
                                       {"requiredBy", strings(pp.required_by)}});
     }
     json::array edits;
@@ -256,6 +257,10 @@ Result<SolveOutcome> parse_outcome_json(std::string_view text, std::size_t max_b
       p.previous_release = r.text(*po, "previousRelease", at);
       static constexpr PlanAction kActions[] = {PlanAction::kAdd, PlanAction::kUpgrade, PlanAction::kDowngrade,
                                                 PlanAction::kKeep, PlanAction::kRemove};
+      static constexpr ReasonKind kReasonKinds[] = {
+          ReasonKind::kUnspecified,      ReasonKind::kReleasePin,    ReasonKind::kReleasePinRange,
+          ReasonKind::kAlreadyInstalled, ReasonKind::kNewestAllowed, ReasonKind::kHeldByConflict,
+          ReasonKind::kRemovalRequested, ReasonKind::kNoLongerRequired};
       r.objects(*po, "packages", at, [&](const json::object& o, const std::string& item) {
         PlannedPackage pp;
         pp.name = r.text(o, "name", item);
@@ -269,6 +274,15 @@ Result<SolveOutcome> parse_outcome_json(std::string_view text, std::size_t max_b
           r.fail(item + "/action", "unknown action '" + action + "'");
         }
         pp.reason = r.text(o, "reason", item);
+        // Absent in documents written before it existed: kUnspecified.
+        if (r.member(o, "reasonKind") != nullptr) {
+          const std::string kind = r.text(o, "reasonKind", item);
+          if (auto k = enum_named(kind, kReasonKinds)) {
+            pp.reason_kind = *k;
+          } else {
+            r.fail(item + "/reasonKind", "unknown reasonKind '" + kind + "'");
+          }
+        }
         pp.required_by = r.texts(o, "requiredBy", item);
         p.packages.push_back(std::move(pp));
       });

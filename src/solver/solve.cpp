@@ -33,6 +33,20 @@ std::string_view to_string(PlanAction action) noexcept {
   return "add";
 }
 
+std::string_view to_string(ReasonKind kind) noexcept {
+  switch (kind) {
+    case ReasonKind::kUnspecified: return "unspecified";
+    case ReasonKind::kReleasePin: return "release-pin";
+    case ReasonKind::kReleasePinRange: return "release-pin-range";
+    case ReasonKind::kAlreadyInstalled: return "already-installed";
+    case ReasonKind::kNewestAllowed: return "newest-allowed";
+    case ReasonKind::kHeldByConflict: return "held-by-conflict";
+    case ReasonKind::kRemovalRequested: return "removal-requested";
+    case ReasonKind::kNoLongerRequired: return "no-longer-required";
+  }
+  return "unspecified";
+}
+
 std::vector<std::string> default_singletons() {
   // Backstage's own (the registry's and the scanner's list), plus React,
   // whose hooks break when two copies are loaded.
@@ -517,6 +531,7 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
     if (host_level && pin != root.release_pins.end() && pin->second != version && e.pin_allows(name, version) &&
         !e.pin_substitutes().contains(name)) {
       // A served pin moved inside ^pin (compatible pins).
+      p.reason_kind = ReasonKind::kReleasePinRange;
       if (p.previous && *p.previous == version && beyond_pin.empty()) {
         p.reason = "already installed (Backstage " + root.release + " pins " + pin->second + "; " + version +
                    " is in ^" + pin->second + ")";
@@ -533,12 +548,14 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
                 pin->second + "), a version this release was not tested with"});
       }
     } else if (host_level && pin != root.release_pins.end() && e.pin_allows(name, version)) {
+      p.reason_kind = ReasonKind::kReleasePin;
       p.reason = "pinned by Backstage " + root.release;
       if (pin->second != version) {
         p.reason += " to " + pin->second + ", which your registry does not serve; " + version +
                     " is the served version in ^" + pin->second + " that fits";
       }
     } else if (p.previous && *p.previous == version && !root.requested.contains(name)) {
+      p.reason_kind = ReasonKind::kAlreadyInstalled;
       p.reason = "already installed";
     } else {
       // Is there a newer version every requirement on this copy accepts?
@@ -564,8 +581,10 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
       }
       const std::string base = root.requested.contains(name) ? "requested; " : "";
       if (newer.empty()) {
+        p.reason_kind = ReasonKind::kNewestAllowed;
         p.reason = base + "newest version its requirements allow";
       } else {
+        p.reason_kind = ReasonKind::kHeldByConflict;
         p.reason = base + "newer " + newer + " matches its ranges but conflicts with other requirements";
       }
       if (!host_level) {
@@ -601,6 +620,7 @@ InstallPlan build_plan(Engine& e, const SolveRequest& request, const detail::Roo
       const bool asked = std::any_of(request.changes.begin(), request.changes.end(), [&](const PackageChange& c) {
         return c.kind == ChangeKind::kRemove && c.name == name;
       });
+      p.reason_kind = asked ? ReasonKind::kRemovalRequested : ReasonKind::kNoLongerRequired;
       p.reason = asked ? "removal requested" : "no longer required";
       plan.packages.push_back(std::move(p));
     }

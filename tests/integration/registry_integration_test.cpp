@@ -137,7 +137,7 @@ TEST_CASE("index follows Backstage links to closure on a real registry", "[integ
 
   // Progress: monotone, ends "done", never more done than asked.
   REQUIRE(!seen.empty());
-  CHECK(seen.back().phase == "done");
+  CHECK(seen.back().phase == IndexPhase::kDone);
   for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i].done >= seen[i - 1].done);
   CHECK(seen.back().done == kExpectedPackages.size() + 1);
 

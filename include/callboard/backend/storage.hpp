@@ -35,11 +35,23 @@
 
 namespace callboard::backend {
 
+/// Where a package's stored packument came from. Stored as its text
+/// (to_string); the values and their text are stable.
+enum class SyncSource : std::uint8_t {
+  kNpm,        ///< "npm": fetched from an npm registry
+  kLocal,      ///< "local": a local folder or .tgz (`index --local`)
+  kDirectory,  ///< "directory": the Backstage plugin directory
+};
+/// "npm", "local", "directory".
+CALLBOARD_EXPORT std::string_view to_string(SyncSource source) noexcept;
+/// The source a stored text names; nullopt for any other text (backends
+/// report that as kDataLoss naming the text).
+CALLBOARD_EXPORT std::optional<SyncSource> parse_sync_source(std::string_view text) noexcept;
+
 /// What the indexer remembers about fetching one package.
 struct SyncRecord {
   std::string name;
-  /// "npm", "local", "directory".
-  std::string source;
+  SyncSource source = SyncSource::kNpm;
   /// Last HTTP status (200, 304 is recorded as 200, 404, ...); 0 for local.
   int status = 0;
   std::string etag;
@@ -214,9 +226,23 @@ class CALLBOARD_EXPORT Storage {
 /// SQLite file gives kDataLoss. SQLite errors carry "database" and "operation"
 /// context entries.
 
+/// How a store is opened.
+struct StorageOpenOptions {
+  /// Create a persistent store that does not exist yet (SQLite: the file,
+  /// then the schema). When false, a store that does not exist is kNotFound
+  /// (with a "database" context entry naming it) and nothing is created:
+  /// what commands that only read use, so that they never leave an empty
+  /// database behind. Stores that are new on every open (memory:,
+  /// sqlite::memory:) ignore it. An existing store is still migrated.
+  bool create_if_missing = true;
+  friend bool operator==(const StorageOpenOptions&, const StorageOpenOptions&) = default;
+};
+
 /// Opens a Storage for a URL. Factories are registered by scheme on a
 /// BackendRegistry instance owned by the host; there is no global registry.
-using StorageFactory = std::function<Result<std::unique_ptr<Storage>>(std::string_view url)>;
+/// A factory must honour every StorageOpenOptions field.
+using StorageFactory =
+    std::function<Result<std::unique_ptr<Storage>>(std::string_view url, const StorageOpenOptions& options)>;
 
 class CALLBOARD_EXPORT BackendRegistry {
  public:
@@ -224,7 +250,8 @@ class CALLBOARD_EXPORT BackendRegistry {
   void register_storage(std::string scheme, StorageFactory factory);
   /// Opens `url` with the factory of its scheme (the text before ':');
   /// kInvalidArgument for an unknown scheme.
-  [[nodiscard]] Result<std::unique_ptr<Storage>> open_storage(std::string_view url) const;
+  [[nodiscard]] Result<std::unique_ptr<Storage>> open_storage(std::string_view url,
+                                                              const StorageOpenOptions& options = {}) const;
   [[nodiscard]] std::vector<std::string> storage_schemes() const;
 
  private:
@@ -236,8 +263,10 @@ CALLBOARD_EXPORT void register_builtin_backends(BackendRegistry& registry);
 
 /// Convenience: a registry with the built-in backends, then open_storage.
 /// Opens storage by URL ("sqlite:///path", "sqlite:path", "memory:").
-/// A SQLite database is created and migrated to the current schema; a
-/// database from a newer callboard is refused with kFailedPrecondition.
-CALLBOARD_EXPORT Result<std::unique_ptr<Storage>> open_storage(std::string_view url);
+/// A SQLite database is created (unless `options.create_if_missing` is
+/// false: kNotFound then) and migrated to the current schema; a database
+/// from a newer callboard is refused with kFailedPrecondition.
+CALLBOARD_EXPORT Result<std::unique_ptr<Storage>> open_storage(std::string_view url,
+                                                               const StorageOpenOptions& options = {});
 
 }  // namespace callboard::backend

@@ -66,6 +66,7 @@ struct Location {
   std::string display;  // what errors show: the path, or ":memory:"
   std::string open_name;
   bool temporary = false;  // created at open, removed at close
+  bool create = true;      // create the file when it does not exist
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::int64_t fts_row_limit = kFtsRowLimit;
 };
@@ -341,7 +342,9 @@ struct Shared {
 
 std::unique_ptr<SQLite::Database> open_connection(const Location& loc, bool read_only) {
   int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
-  if (!read_only) flags |= SQLite::OPEN_CREATE;
+  // Without `create` even the writer does not create the file, so a file
+  // removed between open_impl's check and here is an error, not a new database.
+  if (!read_only && loc.create) flags |= SQLite::OPEN_CREATE;
   auto db = std::make_unique<SQLite::Database>(loc.open_name, flags, loc.busy_timeout_ms);
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = NORMAL");
@@ -502,7 +505,7 @@ class SqliteTransaction final : public Transaction {
                           "INSERT OR REPLACE INTO sync(name, source, status, etag, last_modified, content_hash, "
                           "checked, changed, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, r.name);
-      s.bind(2, r.source);
+      s.bind(2, std::string(to_string(r.source)));
       s.bind(3, r.status);
       s.bind(4, r.etag);
       s.bind(5, r.last_modified);
@@ -754,7 +757,9 @@ class SqliteStorage final : public Storage {
       SQLite::Statement s(db, std::string(kSyncSelect) + " WHERE name = ?");
       s.bind(1, std::string(name));
       if (!s.executeStep()) return std::optional<SyncRecord>{};
-      return std::optional<SyncRecord>{sync_from_row(s)};
+      auto record = sync_from_row(s);
+      if (!record) return std::move(record).error();
+      return std::optional<SyncRecord>{std::move(*record)};
     });
   }
 
@@ -762,7 +767,11 @@ class SqliteStorage final : public Storage {
     return read("sync_records", [&](SQLite::Database& db) -> Result<std::vector<SyncRecord>> {
       SQLite::Statement s(db, std::string(kSyncSelect) + " ORDER BY name");
       std::vector<SyncRecord> out;
-      while (s.executeStep()) out.push_back(sync_from_row(s));
+      while (s.executeStep()) {
+        auto record = sync_from_row(s);
+        if (!record) return std::move(record).error();
+        out.push_back(std::move(*record));
+      }
       return out;
     });
   }
@@ -986,10 +995,21 @@ class SqliteStorage final : public Storage {
   static constexpr std::string_view kSyncSelect =
       "SELECT name, source, status, etag, last_modified, content_hash, checked, changed, error FROM sync";
 
-  static SyncRecord sync_from_row(SQLite::Statement& s) {
+  // The source column holds to_string(SyncSource); any other text (a newer
+  // callboard's source, or a hand-edited file) is refused, not guessed.
+  Result<SyncRecord> sync_from_row(SQLite::Statement& s) const {
     SyncRecord r;
     r.name = s.getColumn(0).getString();
-    r.source = s.getColumn(1).getString();
+    const std::string source = s.getColumn(1).getString();
+    if (auto parsed = parse_sync_source(source)) {
+      r.source = *parsed;
+    } else {
+      return make_error(ErrorCode::kDataLoss, "the sync record of " + r.name + " has an unknown source '" + source +
+                                                  "' (known: npm, local, directory)")
+          .with("database", shared_->location.display)
+          .with("package", r.name)
+          .with("source", source);
+    }
     r.status = s.getColumn(2).getInt();
     r.etag = s.getColumn(3).getString();
     r.last_modified = s.getColumn(4).getString();
@@ -1210,6 +1230,10 @@ Result<std::unique_ptr<Storage>> open_impl(Location loc) {
     if (fs::is_directory(path, ec)) {
       return make_error(ErrorCode::kInvalidArgument, "the database path is a directory").with("database", loc.display);
     }
+    if (!loc.create && !fs::exists(path, ec)) {
+      return make_error(ErrorCode::kNotFound, "there is no database at " + loc.display)
+          .with("database", loc.display);
+    }
   }
   shared->location = loc;
   shared->writer = open_connection(loc, false);
@@ -1232,10 +1256,12 @@ Result<std::unique_ptr<Storage>> open_impl(Location loc) {
 
 }  // namespace
 
-Result<std::unique_ptr<Storage>> open_sqlite_storage(std::string_view url) noexcept {
+Result<std::unique_ptr<Storage>> open_sqlite_storage(std::string_view url,
+                                                     const StorageOpenOptions& options) noexcept {
   try {
     auto loc = parse_url(url);
     if (!loc) return std::move(loc).error();
+    loc->create = options.create_if_missing;
     const std::string display = loc->display;
     return guarded(display, "open", [&]() { return open_impl(std::move(loc).value()); });
   } catch (const std::bad_alloc&) {

@@ -16,12 +16,14 @@ namespace callboard::backend::detail {
 /// is answered by the in-memory index instead of FTS5's bm25() (same
 /// results; tests set 0 or a huge value to exercise one path).
 /// Errors: kInvalidArgument for a malformed URL or option; kNotFound when
-/// the parent directory does not exist; kFailedPrecondition for a database
+/// the parent directory does not exist, or, with `create_if_missing` false,
+/// the file does not (nothing is created); kFailedPrecondition for a database
 /// from a newer callboard or a file that is another application's database;
 /// kDataLoss for a file that is not a SQLite database or is corrupt;
 /// kUnavailable (retryable) when another process holds a lock longer than
 /// the busy timeout.
-[[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(std::string_view url) noexcept;
+[[nodiscard]] Result<std::unique_ptr<Storage>> open_sqlite_storage(std::string_view url,
+                                                                   const StorageOpenOptions& options = {}) noexcept;
 
 /// The schema version this build creates and understands.
 [[nodiscard]] int sqlite_schema_version() noexcept;

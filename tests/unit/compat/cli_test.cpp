@@ -4,6 +4,8 @@
 
 #ifdef CALLBOARD_CLI_PATH
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <unistd.h>
@@ -74,16 +76,22 @@ TEST_CASE("cli scan --newest prints package, release, tier and version") {
       INFO(release << " " << tier << ": " << out);
       const auto expected = matrix.newest(release, *parse_tier(tier));
       const json::object doc = json::parse(out).as_object();
-      CHECK(doc.size() == 4);
+      CHECK(doc.size() == 5);
       CHECK(doc.at("package").as_string() == "@backstage/plugin-catalog-backend");
-      CHECK(doc.at("release").as_string() ==
-            real_catalog().releases()[*real_catalog().find(release)]);
-      CHECK(doc.at("tier").as_string() == tier);
+      const std::size_t r = *real_catalog().find(release);
+      CHECK(doc.at("release").as_string() == real_catalog().releases()[r]);
+      // The minimum asked for, and the verdict of the version returned.
+      CHECK(doc.at("minimumTier").as_string() == tier);
       if (expected) {
         CHECK(doc.at("version").as_string() == *expected);
+        const auto v = static_cast<std::size_t>(
+            std::find(matrix.versions.begin(), matrix.versions.end(), *expected) - matrix.versions.begin());
+        REQUIRE(v < matrix.versions.size());
+        CHECK(doc.at("tier").as_string() == to_string(matrix.at(v, r)));
         CHECK(status == 0);
         ++found;
       } else {
+        CHECK(doc.at("tier").is_null());
         CHECK(doc.at("version").is_null());
         CHECK(status == 1);
         ++none;
@@ -92,6 +100,40 @@ TEST_CASE("cli scan --newest prints package, release, tier and version") {
   }
   CHECK(found > 0);
   CHECK(none > 0);
+}
+
+TEST_CASE("cli scan --newest reports the verdict of the version it returns, not the minimum asked") {
+  // The issue's case: asked for "compatible or better", the newest such
+  // version is aligned on that release; `tier` must say aligned.
+  MatrixBuilder builder(real_catalog());
+  const SupportMatrix matrix = builder.build(catalog_backend());
+  std::size_t better = 0;
+  std::size_t equal = 0;
+  for (std::size_t r = 0; r < matrix.releases.size(); r += 7) {
+    const std::string& release = matrix.releases[r];
+    const auto expected = matrix.newest(release, Tier::kCompatible);
+    if (!expected) continue;
+    const auto v = static_cast<std::size_t>(
+        std::find(matrix.versions.begin(), matrix.versions.end(), *expected) - matrix.versions.begin());
+    const Tier verdict = matrix.at(v, r);
+    for (const bool ranged : {false, true}) {
+      const std::string spec = "@backstage/plugin-catalog-backend" + std::string(ranged ? "@<=" + *expected : "");
+      auto [status, out] = cli({"--json", "scan", spec, "--release", release, "--newest", "--tier", "compatible"});
+      INFO(spec << " on " << release << ": " << out);
+      CHECK(status == 0);
+      const json::object doc = json::parse(out).as_object();
+      CHECK(doc.at("version").as_string() == *expected);
+      CHECK(doc.at("minimumTier").as_string() == "compatible");
+      CHECK(doc.at("tier").as_string() == to_string(verdict));
+    }
+    auto [status, human] = cli({"scan", "@backstage/plugin-catalog-backend", "--release", release, "--newest"});
+    CHECK(status == 0);
+    CHECK(human == "@backstage/plugin-catalog-backend@" + *expected +
+                       " is the newest version compatible or better on Backstage " + release + ": " +
+                       std::string(to_string(verdict)) + "\n");
+    ++(verdict == Tier::kAligned ? better : equal);
+  }
+  CHECK(better > 0);  // the case the issue names occurs in the real data
 }
 
 TEST_CASE("cli scan of a package.json prints the library's verdict") {

@@ -194,7 +194,7 @@ TEST_CASE("a closure follows only the versions each range admits, and peers", "[
   auto record = f.storage->sync_record("react");
   REQUIRE(record.ok());
   REQUIRE(record->has_value());
-  CHECK((*record)->source == "npm");
+  CHECK((*record)->source == backend::SyncSource::kNpm);
   CHECK((*record)->status == 200);
   CHECK((*record)->content_hash.size() == 64);
   auto stale = f.storage->meta("plugins.stale");

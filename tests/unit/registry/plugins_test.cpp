@@ -37,7 +37,9 @@ struct World {
     in.releases = &releases;
     in.now = now();
     in.downloads = &downloads;
-    return build_plugins(in);
+    auto built = build_plugins(in);
+    REQUIRE(built.ok());
+    return std::move(built).value();
   }
 };
 
@@ -678,7 +680,9 @@ TEST_CASE("output does not depend on input order", "[registry][plugins]") {
 }
 
 TEST_CASE("null and empty inputs", "[registry][plugins]") {
-  CHECK(build_plugins(PluginInputs{}).empty());
+  auto none = build_plugins(PluginInputs{});
+  REQUIRE(none.ok());
+  CHECK(none->empty());
   World w;
   w.packuments = {Packument{}};  // no versions
   CHECK(w.build().empty());

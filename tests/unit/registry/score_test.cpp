@@ -39,7 +39,9 @@ struct Case {
   Score score() const {
     std::vector<const Packument*> ptrs;
     for (const auto& p : packuments) ptrs.push_back(&p);
-    return score_plugin(plugin, ptrs, releases, now(), downloads);
+    auto score = score_plugin(plugin, ptrs, releases, now(), downloads);
+    REQUIRE(score.ok());
+    return std::move(score).value();
   }
 };
 
@@ -321,7 +323,9 @@ TEST_CASE("total: renormalised weighted sum, rounded to 0.1, deterministic", "[r
 
 TEST_CASE("no packuments, null entries", "[registry][score]") {
   Plugin p;
-  const Score s = score_plugin(p, {nullptr}, {}, now());
+  auto scored = score_plugin(p, {nullptr}, {}, now());
+  REQUIRE(scored.ok());
+  const Score& s = *scored;
   CHECK(value(s, "metadata") == 0.0);
   CHECK(value(s, "recency") == 0.0);
   CHECK(weight_sum(s) == Approx(1.0));

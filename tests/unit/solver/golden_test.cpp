@@ -238,3 +238,43 @@ TEST_CASE("golden solver cases", "[solver][golden]") {
     DYNAMIC_SECTION(file.filename().string()) { run_case(file); }
   }
 }
+
+TEST_CASE("plan JSON: reasonKind round-trips, is optional in older documents, and is checked", "[solver][json]") {
+  InstallPlan plan;
+  plan.release = "1.30.0";
+  for (ReasonKind kind : {ReasonKind::kUnspecified, ReasonKind::kReleasePin, ReasonKind::kReleasePinRange,
+                          ReasonKind::kAlreadyInstalled, ReasonKind::kNewestAllowed, ReasonKind::kHeldByConflict,
+                          ReasonKind::kRemovalRequested, ReasonKind::kNoLongerRequired}) {
+    PlannedPackage p;
+    p.name = "pkg-" + std::string(to_string(kind));
+    p.version = "1.0.0";
+    p.reason = "text for people";
+    p.reason_kind = kind;
+    plan.packages.push_back(p);
+  }
+  SolveOutcome outcome;
+  outcome.plan = plan;
+  const std::string text = to_json(outcome);
+  const boost::json::value doc = boost::json::parse(text);
+  const auto& packages = doc.at("plan").at("packages").as_array();
+  REQUIRE(packages.size() == 8);
+  CHECK(packages.at(1).at("reasonKind").as_string() == "release-pin");
+  CHECK(packages.at(1).at("reason").as_string() == "text for people");  // the text stays
+  auto back = parse_outcome_json(text);
+  REQUIRE(back.ok());
+  CHECK(*back->plan == plan);
+
+  // A document from before reasonKind: the kind is unspecified, the rest reads as before.
+  boost::json::value old = doc;
+  for (auto& p : old.at("plan").at("packages").as_array()) p.as_object().erase("reasonKind");
+  auto older = parse_outcome_json(boost::json::serialize(old));
+  REQUIRE(older.ok());
+  for (const PlannedPackage& p : older->plan->packages) CHECK(p.reason_kind == ReasonKind::kUnspecified);
+
+  boost::json::value bad = doc;
+  bad.at("plan").at("packages").as_array().at(0).as_object()["reasonKind"] = "pinned by";
+  auto refused = parse_outcome_json(boost::json::serialize(bad));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kInvalidArgument);
+  CHECK(refused.error().message.find("unknown reasonKind 'pinned by'") != std::string::npos);
+}

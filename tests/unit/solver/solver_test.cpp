@@ -112,7 +112,10 @@ TEST_CASE("version preferences: stable, not deprecated, installed, requested new
     const auto v = host_versions(*out->plan);
     CHECK(v.at("x") == "1.0.0");
     for (const auto& p : out->plan->packages) {
-      if (p.name == "x") CHECK(p.reason == "already installed");
+      if (p.name == "x") {
+        CHECK(p.reason == "already installed");
+        CHECK(p.reason_kind == ReasonKind::kAlreadyInstalled);
+      }
     }
     request.changes = {{ChangeKind::kUpgrade, "x", "", {}}};
     auto up = solve(request, s2);
@@ -281,10 +284,14 @@ TEST_CASE("app pins, release pins, edits by role, remove", "[solver]") {
   for (const auto& p : out->plan->packages) {
     if (p.name == "@backstage/backend-plugin-api") {
       CHECK(p.reason == "pinned by Backstage 1.30.0");
+      CHECK(p.reason_kind == ReasonKind::kReleasePin);
       CHECK(p.required_by == std::vector<std::string>{"plugin-b 1.0.0 dependency ^1.0.0",
                                                       "your app (packages/backend/package.json) ^1.0.0"});
     }
-    if (p.name == "plugin-b") CHECK(p.reason.find("newer 2.0.0 matches its ranges but conflicts") != std::string::npos);
+    if (p.name == "plugin-b") {
+      CHECK(p.reason.find("newer 2.0.0 matches its ranges but conflicts") != std::string::npos);
+      CHECK(p.reason_kind == ReasonKind::kHeldByConflict);
+    }
   }
   SECTION("asking for the newer plugin explains the pin") {
     request.changes[0].range = "^2.0.0";

@@ -52,7 +52,7 @@ TEST_CASE("storage: model values round-trip through put and get", "[storage][con
   Plugin full = twelve_plugins()[1];
   full.directory = entries.front();
   full.keywords = {"k8s", "pods"};
-  const SyncRecord sync{"@demo/plugin-x", "npm", 200, "W/\"abc\"", "Wed, 01 May 2024 12:00:00 GMT",
+  const SyncRecord sync{"@demo/plugin-x", SyncSource::kNpm, 200, "W/\"abc\"", "Wed, 01 May 2024 12:00:00 GMT",
                         std::string(64, 'a'), ts(1714564800000), ts(1714564700000), ""};
 
   {
@@ -94,8 +94,8 @@ TEST_CASE("storage: puts overwrite, deletes remove, sync records sort by name", 
     auto txn = need(storage->begin());
     need(txn->put_packument(packument("b", {"1.0.0"})));
     need(txn->put_packument(packument("a", {"1.0.0"})));
-    need(txn->put_sync_record({"zeta", "npm", 404, "", "", "", ts(1), ts(0), "not found"}));
-    need(txn->put_sync_record({"alpha", "local", 0, "", "", "", ts(2), ts(2), ""}));
+    need(txn->put_sync_record({"zeta", SyncSource::kNpm, 404, "", "", "", ts(1), ts(0), "not found"}));
+    need(txn->put_sync_record({"alpha", SyncSource::kLocal, 0, "", "", "", ts(2), ts(2), ""}));
     need(txn->put_meta("k", "one"));
     need(txn->commit());
   }
@@ -105,7 +105,7 @@ TEST_CASE("storage: puts overwrite, deletes remove, sync records sort by name", 
     need(txn->delete_packument("a"));
     need(txn->delete_packument("never-stored"));
     need(txn->put_meta("k", "two"));
-    need(txn->put_sync_record({"zeta", "npm", 200, "e", "", "", ts(3), ts(3), ""}));
+    need(txn->put_sync_record({"zeta", SyncSource::kNpm, 200, "e", "", "", ts(3), ts(3), ""}));
     need(txn->commit());
   }
   CHECK(need(storage->package_names()) == std::vector<std::string>{"b"});
@@ -553,13 +553,13 @@ TEST_CASE("storage: open_storage and the backend registry", "[storage][conforman
   register_builtin_backends(registry);
   CHECK(registry.storage_schemes() == std::vector<std::string>{"memory", "sqlite"});
   int calls = 0;
-  registry.register_storage("memory", [&calls](std::string_view url) {
+  registry.register_storage("memory", [&calls](std::string_view url, const StorageOpenOptions&) {
     ++calls;
     return callboard::backend::open_storage(std::string(url));
   });
   CHECK(registry.open_storage("memory:").ok());
   CHECK(calls == 1);
-  registry.register_storage("boom", [](std::string_view) -> Result<std::unique_ptr<Storage>> {
+  registry.register_storage("boom", [](std::string_view, const StorageOpenOptions&) -> Result<std::unique_ptr<Storage>> {
     throw std::runtime_error("factory failure");
   });
   auto boom = registry.open_storage("boom:");

@@ -69,6 +69,63 @@ TEST_CASE("sqlite: data persists across reopen", "[storage][sqlite]") {
   need(s->check());
 }
 
+TEST_CASE("sqlite: without create_if_missing a missing file is kNotFound and stays missing", "[storage][sqlite]") {
+  TempDir dir;
+  const auto file = dir.path() / "callboard.db";
+  StorageOpenOptions existing_only;
+  existing_only.create_if_missing = false;
+  for (const auto& url : {url_for(file), "sqlite:" + file.string()}) {
+    auto missing = open_storage(url, existing_only);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code == ErrorCode::kNotFound);
+    CHECK(missing.error().detail("database") == file.string());
+    CHECK_FALSE(fs::exists(file));
+  }
+  // Nothing else appeared in the folder either (no -wal, no -shm).
+  CHECK(fs::directory_iterator(dir.path()) == fs::directory_iterator());
+  // Through a registry too, and an existing file opens as before.
+  BackendRegistry registry;
+  register_builtin_backends(registry);
+  CHECK(registry.open_storage(url_for(file), existing_only).error().code == ErrorCode::kNotFound);
+  seed(url_for(file));
+  auto s = need(open_storage(url_for(file), existing_only));
+  CHECK(need(s->meta("state")) == std::optional<std::string>("committed"));
+  // Stores that are new on every open ignore the option.
+  CHECK(open_storage("sqlite::memory:", existing_only).ok());
+  CHECK(open_storage("memory:", existing_only).ok());
+}
+
+TEST_CASE("sqlite: sync sources are stored as text and an unknown one is refused", "[storage][sqlite]") {
+  for (SyncSource source : {SyncSource::kNpm, SyncSource::kLocal, SyncSource::kDirectory}) {
+    CHECK(parse_sync_source(to_string(source)) == source);
+  }
+  CHECK(to_string(SyncSource::kLocal) == "local");
+  CHECK_FALSE(parse_sync_source("Local").has_value());
+  TempDir dir;
+  const auto file = dir.path() / "sync.db";
+  const std::string marker = "@demo/sync-source-marker";
+  {
+    auto s = need(open_storage(url_for(file)));
+    auto txn = need(s->begin());
+    need(txn->put_sync_record({marker, SyncSource::kLocal, 0, "", "", "", ts(1), ts(1), ""}));
+    need(txn->commit());
+    CHECK(need(s->sync_record(marker))->source == SyncSource::kLocal);
+  }
+  // The row holds the name, then the source's text: make it one this build
+  // does not know (as a newer callboard might have written).
+  std::string bytes = read_file(file);
+  const auto at = bytes.find(marker + "local");
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at + marker.size(), 5, "lunar");
+  write_file(file, bytes);
+  auto s = need(open_storage(url_for(file)));
+  for (const Error& error : {s->sync_record(marker).error(), s->sync_records().error()}) {
+    CHECK(error.code == ErrorCode::kDataLoss);
+    CHECK(error.message.find("unknown source 'lunar'") != std::string::npos);
+    CHECK(error.detail("package") == marker);
+  }
+}
+
 TEST_CASE("sqlite: a new file gets the current schema version", "[storage][sqlite]") {
   TempDir dir;
   const auto file = dir.path() / "empty.db";
