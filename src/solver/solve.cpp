@@ -753,21 +753,11 @@ Result<SolveOutcome> solve(const SolveRequest& request, PackageSource& source,
 Result<SolveOutcome> Solver::solve(const SolveRequest& request,
                                    const std::function<void(const SolveProgress&)>& progress, std::stop_token stop) {
   if (auto ok = validate(request); !ok) return ok.error();
-  // A plan that meets every peer range first; where the package manager
-  // only warns about peers, then one that lets go of as few peer ranges as
-  // it can: those the conflicts rest on, round by round.
-  auto outcome = solve_pass(request, false, progress, stop);
-  if (!outcome || outcome->plan || strict_peers(request)) return outcome;
-  auto lenient = solve_pass(request, true, progress, stop);
-  if (lenient && outcome->conflict && (lenient->plan || lenient->conflict)) {
-    SolveStats& s = lenient->plan ? lenient->plan->stats : lenient->conflict->stats;
-    const SolveStats& first = outcome->conflict->stats;
-    s.decisions += first.decisions;
-    s.conflicts += first.conflicts;
-    s.propagations += first.propagations;
-    s.incompatibilities += first.incompatibilities;
-  }
-  return lenient;
+  // A plan that meets every peer range first (each release's first round);
+  // where the package manager only warns about peers, then one that lets go
+  // of as few peer ranges as it can: those the conflicts rest on, round by
+  // round (solve_pass).
+  return solve_pass(request, !strict_peers(request), progress, std::move(stop));
 }
 
 Result<SolveOutcome> Solver::solve_pass(const SolveRequest& request, bool lenient_peers,

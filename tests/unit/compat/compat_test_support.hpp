@@ -120,4 +120,12 @@ inline const compat::Finding* get(const compat::ScanResult& r, std::string_view 
   return nullptr;
 }
 
+/// Every manifest the tests have: the fixtures and every packument version.
+inline std::vector<Manifest> all_manifests() {
+  std::vector<Manifest> out;
+  for (const auto& f : fixture_files()) out.push_back(fixture(f));
+  for (const auto& p : fixture_packuments()) out.insert(out.end(), p.versions.begin(), p.versions.end());
+  return out;
+}
+
 }  // namespace callboard::compat_test

@@ -14,14 +14,6 @@ using namespace callboard::compat_test;
 
 namespace {
 
-/// Every manifest the tests have: the fixtures and every packument version.
-std::vector<Manifest> all_manifests() {
-  std::vector<Manifest> out;
-  for (const auto& f : fixture_files()) out.push_back(fixture(f));
-  for (const auto& p : fixture_packuments())
-    out.insert(out.end(), p.versions.begin(), p.versions.end());
-  return out;
-}
 
 void check_cells(const ReleaseCatalog& catalog, const ScanOptions& options) {
   MatrixBuilder builder(catalog, options);

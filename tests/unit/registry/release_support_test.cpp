@@ -13,19 +13,6 @@ using namespace callboard;
 using namespace callboard::compat;
 using namespace callboard::compat_test;
 
-namespace {
-
-/// Every manifest the tests have: the fixtures and every packument version.
-std::vector<Manifest> all_manifests() {
-  std::vector<Manifest> out;
-  for (const auto& f : fixture_files()) out.push_back(fixture(f));
-  for (const auto& p : fixture_packuments())
-    out.insert(out.end(), p.versions.begin(), p.versions.end());
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("what the registry calls unsupported the scanner calls incompatible") {
   // The registry's supported_releases (src/registry/release_support.cpp)
   // checks singletons and removed packages only; the scanner checks those
