@@ -16,7 +16,7 @@
 include_guard(GLOBAL)
 
 # Stages in pipeline order; "a|b|c" is one stage of independent modules.
-set(CALLBOARD_MODULE_STAGES core semver npm model backends registry "artifact|solver|compat")
+set(CALLBOARD_MODULE_STAGES core semver npm model backends registry "artifact|solver|compat" session codec)
 
 # Which module owns each public header (paths below include/callboard/).
 set(CALLBOARD_PUBLIC_HEADERS_core error.hpp export.hpp digest.hpp version.hpp)
@@ -28,6 +28,8 @@ set(CALLBOARD_PUBLIC_HEADERS_registry registry.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_artifact artifact.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_solver solver.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_compat compat.hpp)
+set(CALLBOARD_PUBLIC_HEADERS_session session.hpp)
+set(CALLBOARD_PUBLIC_HEADERS_codec codec.hpp)
 # Headers of no module: for code outside the library only.
 set(CALLBOARD_PUBLIC_HEADERS_umbrella callboard.hpp)
 
@@ -39,6 +41,7 @@ set(CALLBOARD_MODULE_DEPS_backends SQLiteCpp SQLite::SQLite3 CURL::libcurl)
 set(CALLBOARD_MODULE_DEPS_registry LibArchive::LibArchive)
 set(CALLBOARD_MODULE_DEPS_artifact LibArchive::LibArchive Boost::json)
 set(CALLBOARD_MODULE_DEPS_solver Boost::json)
+set(CALLBOARD_MODULE_DEPS_codec Boost::json)
 
 # tests/unit/<dir>/ whose <dir> is not the module it tests.
 set(CALLBOARD_TEST_DIR_MODULES storage=backends transport=backends)

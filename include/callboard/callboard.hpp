@@ -5,6 +5,7 @@
 /// applications and quick experiments.
 
 #include "callboard/artifact.hpp"    // IWYU pragma: export
+#include "callboard/codec.hpp"       // IWYU pragma: export
 #include "callboard/compat.hpp"      // IWYU pragma: export
 #include "callboard/error.hpp"       // IWYU pragma: export
 #include "callboard/json_edit.hpp"   // IWYU pragma: export
@@ -13,4 +14,5 @@
 #include "callboard/registry.hpp"    // IWYU pragma: export
 #include "callboard/solver.hpp"      // IWYU pragma: export
 #include "callboard/semver.hpp"      // IWYU pragma: export
+#include "callboard/session.hpp"     // IWYU pragma: export
 #include "callboard/version.hpp"     // IWYU pragma: export

@@ -255,6 +255,12 @@ CALLBOARD_EXPORT std::map<std::string, std::string, std::less<>> community_moves
 CALLBOARD_EXPORT Result<ScanResult> scan(const Manifest& manifest, const ReleaseCatalog& catalog,
                                          std::string_view release, const ScanOptions& options = {});
 
+/// backend-system-code-mismatch for one manifest and the record of its
+/// verified tarball (same id, severity and words as scan()'s), or nullopt
+/// when the code shows no backend system or agrees with package.json. For
+/// what `verify` reports before anything is stored.
+CALLBOARD_EXPORT std::optional<Finding> code_system_finding(const Manifest& manifest, const ArtifactRecord& code);
+
 /// Every version of a package x every release -> tier.
 struct SupportMatrix {
   std::string package;

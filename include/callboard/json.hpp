@@ -73,6 +73,14 @@ class CALLBOARD_EXPORT JsonWriter {
   /// ISO string, or null for the epoch ("unknown").
   void timestamp_or_null(Timestamp t);
 
+  /// A value that is already JSON text (another codec's document), as is.
+  /// The caller vouches that it is one complete, valid JSON value.
+  void raw(std::string_view json) {
+    separator();
+    out_ += json;
+    pending_comma_ = true;
+  }
+
   /// Key + string, only when `s` is not empty.
   void field_nonempty(std::string_view k, std::string_view s) {
     if (!s.empty()) {

@@ -184,6 +184,28 @@ std::string code_evidence(const ArtifactRecord& r) {
   return out;
 }
 
+/// backend-system-code-mismatch: package.json and the verified code disagree.
+void code_mismatch_check(const Manifest& m, const BackendSystemView& backend, const std::string& release,
+                         Emitter& emit) {
+  if (backend.from_code() && backend.metadata != backend.system) {
+    const bool legacy_differs =
+        (backend.metadata == PluginSystem::kLegacy) != (backend.system == PluginSystem::kLegacy);
+    emit.add(
+        "backend-system-code-mismatch", legacy_differs ? Severity::kWarning : Severity::kInfo, Tier::kAligned,
+        [&] {
+          const std::string says =
+              backend.metadata == PluginSystem::kNotApplicable
+                  ? "'s package.json shows no backend plugin system"
+                  : "'s package.json suggests the " + std::string(to_string(backend.metadata)) + " backend system";
+          return m.name + "@" + m.version + says + ", but the code of its verified tarball (" +
+                 backend.code->integrity.substr(0, 20) + "...) shows " + std::string(to_string(backend.system)) +
+                 " (" + code_evidence(*backend.code) + "): the checks follow the code.";
+        },
+        Evidence{m.name, "backend system", std::string(to_string(backend.metadata)),
+                 std::string(to_string(backend.system)), release});
+  }
+}
+
 }  // namespace
 
 void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>& deps,
@@ -247,23 +269,7 @@ void release_independent_checks(const Manifest& m, const std::vector<ParsedDep>&
   // when a stored record applies and is conclusive.
   const PluginSystems systems{backend.system, classify_plugin_systems(m).frontend};
   const std::string backend_field = backend.from_code() ? "backend system (code)" : "backend system";
-  if (backend.from_code() && backend.metadata != backend.system) {
-    const bool legacy_differs =
-        (backend.metadata == PluginSystem::kLegacy) != (backend.system == PluginSystem::kLegacy);
-    emit.add(
-        "backend-system-code-mismatch", legacy_differs ? Severity::kWarning : Severity::kInfo, Tier::kAligned,
-        [&] {
-          const std::string says =
-              backend.metadata == PluginSystem::kNotApplicable
-                  ? "'s package.json shows no backend plugin system"
-                  : "'s package.json suggests the " + std::string(to_string(backend.metadata)) + " backend system";
-          return m.name + "@" + m.version + says + ", but the code of its verified tarball (" +
-                 backend.code->integrity.substr(0, 20) + "...) shows " + std::string(to_string(backend.system)) +
-                 " (" + code_evidence(*backend.code) + "): the checks follow the code.";
-        },
-        Evidence{m.name, "backend system", std::string(to_string(backend.metadata)),
-                 std::string(to_string(backend.system)), release});
-  }
+  code_mismatch_check(m, backend, release, emit);
   if (systems.backend == PluginSystem::kLegacy) {
     // The release-dependent part (an error once the legacy system is
     // gone) is added by the caller; here the part every release shares.
@@ -674,6 +680,14 @@ Result<ScanResult> scan(const Manifest& manifest, const ReleaseCatalog& catalog,
 
   detail::finish(result);
   return result;
+}
+
+std::optional<Finding> code_system_finding(const Manifest& manifest, const ArtifactRecord& code) {
+  std::vector<Finding> out;
+  detail::Emitter emit(&out);
+  detail::code_mismatch_check(manifest, detail::backend_system_of(manifest, &code), "", emit);
+  if (out.empty()) return std::nullopt;
+  return std::move(out.front());
 }
 
 }  // namespace callboard::compat
