@@ -135,6 +135,7 @@ struct IndexOptions {
   std::size_t max_packages = 50000;
   /// Fixed "now" for scores (tests, reproducible output); epoch = real time.
   Timestamp now{};
+  friend bool operator==(const IndexOptions&, const IndexOptions&) = default;
 };
 
 /// Where an index run is (IndexProgress::phase), in order.

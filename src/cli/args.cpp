@@ -102,6 +102,13 @@ Result<std::shared_ptr<backend::Storage>> open_existing_db(const ParsedArgs& arg
   return std::shared_ptr<backend::Storage>(std::move(*storage));
 }
 
+Result<Session> open_session(const std::optional<std::string>& db, std::size_t concurrency) {
+  SessionOptions options;
+  options.storage = db_url(db);
+  options.max_concurrency = concurrency;
+  return Session::open(std::move(options));
+}
+
 Result<Registry> open_registry(const ParsedArgs& args, std::size_t concurrency) {
   auto storage = open_db(args);
   if (!storage) return std::move(storage).error();

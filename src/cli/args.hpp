@@ -14,6 +14,7 @@
 
 #include "callboard/backend/storage.hpp"
 #include "callboard/error.hpp"
+#include "callboard/session.hpp"
 
 #include "cli/cli.hpp"
 
@@ -64,6 +65,13 @@ Result<std::shared_ptr<backend::Storage>> open_existing_db(const ParsedArgs& arg
 /// latency, not by CPU: on the configured registry a full crawl (736
 /// requests) took 7.7 s at 8, 4.2 s at 16 and 2.3 s at 32, with 0.4 s of CPU.
 inline constexpr std::size_t kDefaultIndexConcurrency = 32;
+
+/// The Session every subcommand calls: storage db_url(db), the npm
+/// configuration of the current directory, `concurrency` requests in flight.
+Result<Session> open_session(const std::optional<std::string>& db, std::size_t concurrency = kDefaultIndexConcurrency);
+inline Result<Session> open_session(const ParsedArgs& args, std::size_t concurrency = kDefaultIndexConcurrency) {
+  return open_session(args.get("db"), concurrency);
+}
 
 /// A Registry over open_db(args) with the npm configuration of the current
 /// directory and a curl transport configured from it.

@@ -23,7 +23,9 @@ enum class ExitCode : std::uint8_t {
   kNotFound = 4,       ///< a named thing does not exist
   kUnavailable = 5,    ///< network, registry or backend unreachable; retry may help
   kUnsatisfiable = 6,  ///< no set of versions fits the request
-  kPolicyDenied = 7,   ///< governance policy forbids the action
+  kPolicyDenied = 7,   ///< a governance policy forbids the action (nothing else)
+  kDataLoss = 8,       ///< stored or downloaded data is damaged
+  kPermissionDenied = 9,  ///< the registry or a file refused access (credentials)
   kInternal = 70,      ///< a bug in callboard (EX_SOFTWARE)
 };
 

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "callboard/codec.hpp"
 #include "callboard/version.hpp"
 
 #include "cli/cli.hpp"
@@ -76,7 +77,9 @@ void print_main_help(std::ostream& out) {
          "  4   not found (no such package, plugin, release)\n"
          "  5   unavailable (network, registry or backend unreachable; retry may help)\n"
          "  6   unsatisfiable (no set of versions fits the request)\n"
-         "  7   policy denied (governance forbids the action)\n"
+         "  7   policy denied (a governance policy forbids the action)\n"
+         "  8   data loss (a stored or downloaded document is damaged: re-index or re-fetch)\n"
+         "  9   permission denied (the registry or a file refused access: check credentials)\n"
          "  70  internal error (a bug in callboard: please report it)\n";
 }
 
@@ -155,25 +158,7 @@ const Command* find_command(std::string_view name) noexcept {
   return nullptr;
 }
 
-ExitCode exit_code_for(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kAlreadyExists:
-    case ErrorCode::kFailedPrecondition:
-    case ErrorCode::kResourceExhausted:
-    case ErrorCode::kDataLoss: return ExitCode::kInvalidInput;
-    case ErrorCode::kNotFound: return ExitCode::kNotFound;
-    case ErrorCode::kUnavailable:
-    case ErrorCode::kAborted:
-    case ErrorCode::kCancelled: return ExitCode::kUnavailable;
-    case ErrorCode::kUnsatisfiable: return ExitCode::kUnsatisfiable;
-    case ErrorCode::kPermissionDenied:
-    case ErrorCode::kPolicyDenied: return ExitCode::kPolicyDenied;
-    case ErrorCode::kInternal:
-    case ErrorCode::kUnimplemented: return ExitCode::kInternal;
-  }
-  return ExitCode::kInternal;
-}
+ExitCode exit_code_for(ErrorCode code) noexcept { return static_cast<ExitCode>(codec::exit_code_for(code)); }
 
 int report_failure(Context& ctx, ExitCode exit_code, std::string_view code_name,
                    std::string_view message) {
@@ -190,28 +175,9 @@ int report_failure(Context& ctx, ExitCode exit_code, std::string_view code_name,
 }
 
 int report_error(Context& ctx, const Error& error) {
-  const ExitCode exit_code = exit_code_for(error.code);
   ctx.err << "callboard: " << error.to_string() << '\n';
-  if (ctx.json) {
-    std::string doc = R"({"error":{"code":)";
-    append_json_string(doc, to_string(error.code));
-    doc += R"(,"exit_code":)" + std::to_string(static_cast<int>(exit_code)) + R"(,"message":)";
-    append_json_string(doc, error.message);
-    doc += R"(,"context":{)";
-    bool first = true;
-    for (const ErrorDetail& detail : error.context) {
-      if (!first) doc += ',';
-      first = false;
-      append_json_string(doc, detail.key);
-      doc += ':';
-      append_json_string(doc, detail.value);
-    }
-    doc += R"(},"retryable":)";
-    doc += error.retryable ? "true" : "false";
-    doc += "}}\n";
-    ctx.out << doc;
-  }
-  return static_cast<int>(exit_code);
+  if (ctx.json) ctx.out << codec::encode(error) << '\n';
+  return codec::exit_code_for(error.code);
 }
 
 }  // namespace callboard::cli

@@ -25,12 +25,14 @@
 #include <thread>
 #include <vector>
 
+#include "callboard/backend/transport.hpp"
+#include "callboard/codec.hpp"
 #include "callboard/registry.hpp"
+#include "callboard/session.hpp"
 #include "callboard/version.hpp"
 
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
-#include "cli/json_writer.hpp"
 
 namespace callboard::cli {
 namespace {
@@ -171,46 +173,6 @@ void print_index_help(std::ostream& out) {
          "  --quiet             no progress bar\n";
 }
 
-static std::string index_report_json(const IndexReport& r) {
-  std::string doc = "{";
-  auto num = [&](std::string_view key, std::uint64_t v, bool comma = true) {
-    append_json_string(doc, key);
-    doc += ':' + std::to_string(v);
-    if (comma) doc += ',';
-  };
-  num("packages", r.packages);
-  num("versions", r.versions);
-  num("plugins", r.plugins);
-  num("releases", r.releases);
-  num("directoryEntries", r.directory_entries);
-  num("fetched", r.totals.done);
-  num("changed", r.totals.changed);
-  num("unchanged", r.totals.unchanged);
-  num("notFound", r.totals.not_found);
-  num("failed", r.totals.failed);
-  num("requests", r.totals.requests);
-  num("bytes", r.totals.bytes);
-  num("elapsedMs", static_cast<std::uint64_t>(r.elapsed.count()));
-  doc += R"("missing":[)";
-  for (std::size_t i = 0; i < r.missing.size(); ++i) {
-    if (i > 0) doc += ',';
-    append_json_string(doc, r.missing[i]);
-  }
-  doc += R"(],"failures":[)";
-  for (std::size_t i = 0; i < r.failures.size(); ++i) {
-    if (i > 0) doc += ',';
-    doc += R"({"package":)";
-    append_json_string(doc, r.failures[i].package);
-    doc += R"(,"code":)";
-    append_json_string(doc, to_string(r.failures[i].error.code));
-    doc += R"(,"message":)";
-    append_json_string(doc, r.failures[i].error.message);
-    doc += '}';
-  }
-  doc += "]}\n";
-  return doc;
-}
-
 int run_index(Context& ctx, std::span<const std::string> raw) {
   const auto args = parse_args(raw, {"db", "package", "local", "data", "concurrency"},
                                {"no-seed", "no-follow", "quiet", "help"});
@@ -229,8 +191,8 @@ int run_index(Context& ctx, std::span<const std::string> raw) {
     }
     concurrency = v;
   }
-  auto registry = open_registry(args, concurrency);
-  if (!registry) return report_error(ctx, registry.error());
+  auto session = open_session(args, concurrency);
+  if (!session) return report_error(ctx, session.error());
 
   IndexOptions options;
   options.seed_ecosystem = !args.has("no-seed");
@@ -241,14 +203,14 @@ int run_index(Context& ctx, std::span<const std::string> raw) {
 
   ProgressBar bar(ctx.err, !args.has("quiet"));
   InterruptToStop interrupt;
-  auto result = registry->index(options, [&](const IndexProgress& p) { bar.update(p); }, interrupt.token());
+  auto result = session->index(options, [&](const IndexProgress& p) { bar.update(p); }, interrupt.token());
   if (!result) return report_error(ctx, result.error());
   const IndexReport& r = *result;
   if (ctx.json) {
-    ctx.out << index_report_json(r);
+    ctx.out << codec::encode(r) << '\n';
   } else {
     ctx.out << "Indexed " << with_commas(r.packages) << " packages (" << with_commas(r.versions)
-            << " versions) into " << db_url(args) << " in " << std::fixed << std::setprecision(1)
+            << " versions) into " << session->storage_url() << " in " << std::fixed << std::setprecision(1)
             << static_cast<double>(r.elapsed.count()) / 1000.0 << " s\n"
             << "  fetched " << r.totals.done << ": " << r.totals.changed << " new or changed, " << r.totals.unchanged
             << " unchanged, " << r.totals.not_found << " not found, " << r.totals.failed << " failed ("
@@ -345,34 +307,13 @@ int run_search(Context& ctx, std::span<const std::string> raw) {
   query.limit = *limit;
   query.offset = *offset;
 
-  auto storage = open_existing_db(args);
-  if (!storage) return report_error(ctx, storage.error());
-  auto page = (*storage)->search(query);
+  auto session = open_session(args);
+  if (!session) return report_error(ctx, session.error());
+  auto page = session->search(query);
   if (!page) return report_error(ctx, page.error());
 
   if (ctx.json) {
-    std::string doc = R"({"total":)" + std::to_string(page->total) + R"(,"offset":)" + std::to_string(query.offset) +
-                      R"(,"hits":[)";
-    for (std::size_t i = 0; i < page->hits.size(); ++i) {
-      if (i > 0) doc += ',';
-      std::ostringstream rel;
-      rel << std::setprecision(6) << page->hits[i].relevance;
-      doc += R"({"relevance":)" + rel.str() + R"(,"plugin":)" + to_json(page->hits[i].plugin) + '}';
-    }
-    doc += R"(],"facets":{)";
-    for (std::size_t f = 0; f < page->facets.size(); ++f) {
-      if (f > 0) doc += ',';
-      append_json_string(doc, page->facets[f].name);
-      doc += ":{";
-      for (std::size_t i = 0; i < page->facets[f].counts.size(); ++i) {
-        if (i > 0) doc += ',';
-        append_json_string(doc, page->facets[f].counts[i].value);
-        doc += ':' + std::to_string(page->facets[f].counts[i].count);
-      }
-      doc += '}';
-    }
-    doc += "}}\n";
-    ctx.out << doc;
+    ctx.out << codec::encode(*page, query.offset) << '\n';
     return 0;
   }
   if (page->hits.empty()) {
@@ -450,62 +391,17 @@ int run_info(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "info", args.error);
   if (args.positional.size() != 1) return usage_error(ctx, "info", "expected one package name or plugin id");
-  auto storage = open_existing_db(args);
-  if (!storage) return report_error(ctx, storage.error());
-  Registry registry(*storage, nullptr, NpmConfig{});
-  auto info = registry.info(args.positional[0]);
+  auto session = open_session(args);
+  if (!session) return report_error(ctx, session.error());
+  auto info = session->info(InfoRequest{args.positional[0]});
   if (!info) return report_error(ctx, info.error());
-  if (!*info) {
-    return report_failure(ctx, ExitCode::kNotFound, "not_found",
-                          "no indexed package or plugin named '" + args.positional[0] +
-                              "'; run 'callboard index' or 'callboard search'");
-  }
-  const PackageInfo& i = **info;
-  const Packument& pk = i.packument;
-  const Manifest* latest = pk.latest();
   if (ctx.json) {
-    std::string doc = R"({"package":{"name":)";
-    append_json_string(doc, pk.name);
-    doc += R"(,"description":)";
-    append_json_string(doc, pk.description);
-    doc += R"(,"distTags":{)";
-    bool first = true;
-    for (const auto& [tag, v] : pk.dist_tags) {
-      if (!first) doc += ',';
-      first = false;
-      append_json_string(doc, tag);
-      doc += ':';
-      append_json_string(doc, v);
-    }
-    doc += R"(},"latest":)" + (latest != nullptr ? to_json(*latest) : std::string("null"));
-    doc += R"(,"versions":[)";
-    for (std::size_t v = 0; v < pk.versions.size(); ++v) {
-      if (v > 0) doc += ',';
-      doc += R"({"version":)";
-      append_json_string(doc, pk.versions[v].version);
-      doc += R"(,"published":)";
-      append_json_string(doc, pk.versions[v].published == Timestamp{} ? "" : format_timestamp(pk.versions[v].published));
-      doc += R"(,"deprecated":)";
-      doc += pk.versions[v].deprecated ? "true" : "false";
-      doc += '}';
-    }
-    doc += R"(]},"plugin":)" + (i.plugin ? to_json(*i.plugin) : std::string("null"));
-    doc += R"(,"sync":)";
-    if (i.sync) {
-      doc += R"({"source":)";
-      append_json_string(doc, backend::to_string(i.sync->source));
-      doc += R"(,"status":)" + std::to_string(i.sync->status) + R"(,"checked":)";
-      append_json_string(doc, i.sync->checked == Timestamp{} ? "" : format_timestamp(i.sync->checked));
-      doc += R"(,"changed":)";
-      append_json_string(doc, i.sync->changed == Timestamp{} ? "" : format_timestamp(i.sync->changed));
-      doc += '}';
-    } else {
-      doc += "null";
-    }
-    doc += "}\n";
-    ctx.out << doc;
+    ctx.out << codec::encode(*info) << '\n';
     return 0;
   }
+  const PackageInfo& i = *info;
+  const Packument& pk = i.packument;
+  const Manifest* latest = pk.latest();
   ctx.out << pk.name;
   if (latest != nullptr) ctx.out << '@' << latest->version;
   ctx.out << '\n';
@@ -587,53 +483,34 @@ int run_releases(Context& ctx, std::span<const std::string> raw) {
   if (args.positional.empty()) return usage_error(ctx, "releases", "expected 'list' or 'import <folder|url>'");
   const std::string& sub = args.positional[0];
   if (sub != "import" && sub != "list") return usage_error(ctx, "releases", "unknown subcommand '" + sub + "'");
-  // `list` only reads: it must not leave an empty database behind.
-  auto storage = sub == "list" ? open_existing_db(args) : open_db(args);
-  if (!storage) return report_error(ctx, storage.error());
+  auto session = open_session(args, 1);
+  if (!session) return report_error(ctx, session.error());
   if (sub == "import") {
     if (args.positional.size() != 2) return usage_error(ctx, "releases", "'import' takes one folder or URL");
     const std::string& from = args.positional[1];
-    if (from.starts_with("http://") || from.starts_with("https://")) {
-      auto registry = open_registry(args, 1);
-      if (!registry) return report_error(ctx, registry.error());
-      auto version = registry->import_release_url(from);
-      if (!version) return report_error(ctx, version.error());
-      if (ctx.json) {
-        std::string doc = R"({"imported":1,"versions":[)";
-        append_json_string(doc, *version);
-        ctx.out << doc << "]}\n";
-      } else {
-        ctx.out << "Imported the release manifest of Backstage " << *version << " from "
-                << backend::redact_url(from) << '\n';
-      }
-      return 0;
-    }
-    Registry registry(*storage, nullptr, NpmConfig{});
-    auto n = registry.import_releases(args.positional[1]);
-    if (!n) return report_error(ctx, n.error());
+    auto report = session->import_releases(ReleaseImportRequest{from});
+    if (!report) return report_error(ctx, report.error());
     if (ctx.json) {
-      ctx.out << R"({"imported":)" << *n << "}\n";
+      ctx.out << codec::encode(*report) << '\n';
+    } else if (!report->versions.empty()) {
+      ctx.out << "Imported the release manifest of Backstage " << report->versions.front() << " from "
+              << backend::redact_url(from) << '\n';
     } else {
-      ctx.out << "Imported " << *n << " release manifests from " << args.positional[1] << '\n';
+      ctx.out << "Imported " << report->imported << " release manifests from " << from << '\n';
     }
     return 0;
   }
-  if (sub == "list") {
-    auto versions = (*storage)->release_versions();
-    if (!versions) return report_error(ctx, versions.error());
-    if (ctx.json) {
-      std::string doc = "[";
-      for (std::size_t i = 0; i < versions->size(); ++i) {
-        if (i > 0) doc += ',';
-        append_json_string(doc, (*versions)[i]);
-      }
-      ctx.out << doc << "]\n";
-    } else {
-      for (const auto& v : *versions) ctx.out << v << '\n';
-    }
-    return 0;
+  // `list` only reads: it must not leave an empty database behind (the
+  // Session opens the storage for reading only).
+  auto list = session->releases();
+  if (!list) return report_error(ctx, list.error());
+  if (ctx.json) {
+    ctx.out << codec::encode(*list) << '\n';
+  } else {
+    for (const auto& v : list->versions) ctx.out << v << '\n';
   }
-  return usage_error(ctx, "releases", "unknown subcommand '" + sub + "'");
+  return 0;
 }
+
 
 }  // namespace callboard::cli

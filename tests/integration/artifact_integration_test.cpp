@@ -304,6 +304,10 @@ TEST_CASE("verify and scan report the same finding when the code contradicts pac
   REQUIRE(from_scan != nullptr);
   CHECK(from_scan->at("severity").as_string() == "warning");
   CHECK(from_scan->at("evidence").at("found").as_string() == "new");
+  // One finding, worded once (compat::code_system_finding): verify says
+  // what the scan will say.
+  CHECK(from_verify->at("message") == from_scan->at("message"));
+  CHECK(from_verify->at("id") == from_scan->at("id"));
 
   // The 1.0.0 tarball has no code: nothing to contradict.
   const auto clean = boost::json::parse(run({"verify", std::string(kBackend) + "@1.0.0", "--json", "--no-store"}));

@@ -89,6 +89,7 @@ struct SearchQuery {
   bool include_deprecated = true;
   std::size_t offset = 0;
   std::size_t limit = 20;
+  friend bool operator==(const SearchQuery&, const SearchQuery&) = default;
 };
 
 struct SearchHit {
