@@ -44,6 +44,12 @@ CALLBOARD_EXPORT std::string encode(const ReleaseList& list);
 CALLBOARD_EXPORT std::string encode(const ReleaseImportReport& report);
 CALLBOARD_EXPORT std::string encode(const VerifyReport& report);
 CALLBOARD_EXPORT std::string encode(const ChangelogReport& report);
+/// solver::to_json(outcome) (the document `check --plan` reads) with two
+/// members appended: "closure" (what was fetched first; null offline) and
+/// "applied" ({"files":[{"file","changed","created","backup","diff"}],
+/// "backupDir","planFile"}; null unless applied or dry-run).
+CALLBOARD_EXPORT std::string encode(const SolveReport& report);
+CALLBOARD_EXPORT std::string encode(const solver::InstallCheck& check);
 /// {"error":{"code","exit_code","message","context":{...},"retryable"}}:
 /// `exit_code` is the CLI's for the code (see exit_code_for).
 CALLBOARD_EXPORT std::string encode(const Error& error);
@@ -63,6 +69,8 @@ CALLBOARD_EXPORT std::string encode(const InfoRequest& request);
 CALLBOARD_EXPORT std::string encode(const ReleaseImportRequest& request);
 CALLBOARD_EXPORT std::string encode(const VerifyRequest& request);
 CALLBOARD_EXPORT std::string encode(const ChangelogRequest& request);
+CALLBOARD_EXPORT std::string encode(const SolveCommand& request);
+CALLBOARD_EXPORT std::string encode(const CheckRequest& request);
 
 CALLBOARD_EXPORT Result<IndexOptions> decode_index_request(std::string_view json,
                                                            std::size_t max_bytes = kMaxRequestBytes);
@@ -76,5 +84,10 @@ CALLBOARD_EXPORT Result<VerifyRequest> decode_verify_request(std::string_view js
                                                              std::size_t max_bytes = kMaxRequestBytes);
 CALLBOARD_EXPORT Result<ChangelogRequest> decode_changelog_request(std::string_view json,
                                                                    std::size_t max_bytes = kMaxRequestBytes);
+
+CALLBOARD_EXPORT Result<SolveCommand> decode_solve_request(std::string_view json,
+                                                           std::size_t max_bytes = kMaxRequestBytes);
+CALLBOARD_EXPORT Result<CheckRequest> decode_check_request(std::string_view json,
+                                                           std::size_t max_bytes = kMaxRequestBytes);
 
 }  // namespace callboard::codec

@@ -164,6 +164,7 @@ struct IndexProgress {
 struct IndexFailure {
   std::string package;
   Error error;
+  friend bool operator==(const IndexFailure&, const IndexFailure&) = default;
 };
 
 struct IndexReport {
@@ -242,6 +243,7 @@ struct ClosureReport {
   std::vector<MissingPackage> missing;  ///< 404s, sorted by name
   std::vector<IndexFailure> failures;   ///< sorted by package name
   std::chrono::milliseconds elapsed{0};
+  friend bool operator==(const ClosureReport&, const ClosureReport&) = default;
 };
 
 struct PackageInfo {

@@ -43,6 +43,7 @@
 #include "callboard/model.hpp"
 #include "callboard/npm_config.hpp"
 #include "callboard/registry.hpp"
+#include "callboard/solver.hpp"
 
 namespace callboard {
 
@@ -193,6 +194,58 @@ struct ChangelogReport {
   friend bool operator==(const ChangelogReport&, const ChangelogReport&) = default;
 };
 
+// ---- solving ------------------------------------------------------------------
+
+/// Whether `solve` writes the plan's edits into the app.
+enum class ApplyMode : std::uint8_t {
+  kNone,    ///< only plan
+  kDryRun,  ///< compute the file changes (diffs), write nothing
+  kWrite,   ///< write the edits (backups under <app>/.callboard/backup/) and save the plan
+};
+/// "none", "dry-run", "write".
+CALLBOARD_EXPORT std::string_view to_string(ApplyMode mode) noexcept;
+CALLBOARD_EXPORT std::optional<ApplyMode> parse_apply_mode(std::string_view text) noexcept;
+
+/// A change to a Backstage app, as a front end states it.
+struct SolveCommand {
+  /// The app's root folder (backstage.json, package.json files, lockfile).
+  std::filesystem::path app = ".";
+  std::vector<solver::PackageChange> changes;
+  /// A release version or range ("1.31.0", "1.x": the newest stored release
+  /// it admits); empty: the app's backstage.json.
+  std::string release;
+  /// Find the lowest stored release at or above the app's on which
+  /// everything fits.
+  bool allow_release_upgrade = false;
+  solver::SolveOptions options;
+  /// Use only what the storage holds; otherwise every package the plan can
+  /// reach that the storage lacks is fetched first (and stored).
+  bool offline = false;
+  ApplyMode apply = ApplyMode::kNone;
+  friend bool operator==(const SolveCommand&, const SolveCommand&) = default;
+};
+
+struct SolveReport {
+  solver::SolveOutcome outcome;
+  /// What was fetched before solving; nullopt offline.
+  std::optional<ClosureReport> closure;
+  /// The file changes, when asked to apply (or dry-run) and a plan was found.
+  std::optional<ApplyReport> applied;
+  /// The app's root, and where --apply saved the plan (empty otherwise).
+  std::filesystem::path app_root;
+  std::filesystem::path plan_file;
+  friend bool operator==(const SolveReport&, const SolveReport&) = default;
+};
+
+/// After an install: does the app's lockfile hold a plan?
+struct CheckRequest {
+  std::filesystem::path app = ".";
+  /// A `solve --json` document; empty: the one `solve --apply` saved,
+  /// <app>/.callboard/plan.json.
+  std::filesystem::path plan;
+  friend bool operator==(const CheckRequest&, const CheckRequest&) = default;
+};
+
 // ---------------------------------------------------------------------------
 
 /// The facade. Move-only; cheap to keep open, and meant to be: the storage
@@ -245,6 +298,21 @@ class CALLBOARD_EXPORT Session {
   /// versions, newest first. kInvalidArgument when from/to are not
   /// versions; kNotFound when the tarball has no CHANGELOG.md.
   Result<ChangelogReport> changelog(const ChangelogRequest& request, std::stop_token stop = {});
+
+  /// Plans a change to an app (solver::Solver), fetching first what the
+  /// plan can reach and the storage lacks (unless offline; read-only then),
+  /// and applies it when asked. Errors: the app's (load_app_profile),
+  /// kNotFound for a release no stored one matches, the closure's and the
+  /// solver's. No versions fitting is not an error: the outcome holds the
+  /// conflict.
+  Result<SolveReport> solve(const SolveCommand& command,
+                            const std::function<void(const ClosureProgress&)>& progress = {},
+                            std::stop_token stop = {});
+
+  /// Reads the app's lockfile and says whether it holds the plan. Errors:
+  /// kNotFound without a plan file, kInvalidArgument for a plan file that
+  /// holds a conflict or is malformed, the lockfile's.
+  Result<solver::InstallCheck> check(const CheckRequest& request);
 
   /// The registry's manifest for name@version_or_tag (an abbreviated
   /// packument request with npm's credentials for that registry).

@@ -195,6 +195,7 @@ struct SolveOptions {
   PeerRule peers = PeerRule::kFromApp;
   /// Upper bound on decisions plus conflicts; kResourceExhausted beyond it.
   std::size_t max_steps = 2'000'000;
+  friend bool operator==(const SolveOptions&, const SolveOptions&) = default;
 };
 
 /// Everything solve() needs besides the package source.
@@ -435,6 +436,7 @@ struct SolveOutcome {
   std::optional<InstallPlan> plan;
   std::optional<Conflict> conflict;
   [[nodiscard]] bool ok() const noexcept { return plan.has_value(); }
+  friend bool operator==(const SolveOutcome&, const SolveOutcome&) = default;
 };
 
 /// Progress of a long solve: the current release and the work done so far.

@@ -2,14 +2,12 @@
 // `callboard solve --apply` wrote?
 //
 //   callboard check --app <dir> [--plan <file>] [--json]
-#include <filesystem>
-#include <fstream>
 #include <ostream>
 #include <span>
-#include <sstream>
 #include <string>
 
-#include "callboard/model.hpp"
+#include "callboard/codec.hpp"
+#include "callboard/session.hpp"
 #include "callboard/solver.hpp"
 
 #include "cli/args.hpp"
@@ -42,29 +40,16 @@ int run_check(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "check", args.error);
   if (!args.positional.empty()) return usage_error(ctx, "check", "unexpected argument '" + args.positional[0] + "'");
-  const std::filesystem::path app_dir = args.get("app").value_or(".");
-  const std::filesystem::path plan_file = args.get("plan").value_or((app_dir / ".callboard" / "plan.json").string());
-  std::ifstream in(plan_file, std::ios::binary);
-  if (!in) {
-    return report_error(ctx, Error{ErrorCode::kNotFound,
-                                   "no plan at " + plan_file.string() +
-                                       "; run 'callboard solve --apply' first or name one with --plan",
-                                   {}, false}
-                                 .with("file", plan_file.string()));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto outcome = solver::parse_outcome_json(text.str());
-  if (!outcome) return report_error(ctx, std::move(outcome).error().with("file", plan_file.string()));
-  if (!outcome->plan) {
-    return report_error(ctx, Error{ErrorCode::kInvalidArgument, plan_file.string() + " holds a conflict, not a plan",
-                                   {}, false});
-  }
-  auto app = load_app_profile(app_dir);
-  if (!app) return report_error(ctx, app.error());
-  const solver::InstallCheck check = solver::check_install(*outcome->plan, *app);
+  CheckRequest request;
+  request.app = args.get("app").value_or(".");
+  request.plan = args.get("plan").value_or("");
+  auto session = open_session(args);
+  if (!session) return report_error(ctx, session.error());
+  auto checked = session->check(request);
+  if (!checked) return report_error(ctx, checked.error());
+  const solver::InstallCheck& check = *checked;
   if (ctx.json) {
-    ctx.out << solver::to_json(check) << '\n';
+    ctx.out << codec::encode(check) << '\n';
   } else if (check.matches) {
     ctx.out << "The lockfile holds the plan: " << check.checked << " planned packages at their versions, no "
             << "duplicated singleton.\n";

@@ -20,10 +20,10 @@
 #include <string_view>
 #include <vector>
 
-#include "callboard/backend/storage.hpp"
+#include "callboard/codec.hpp"
 #include "callboard/model.hpp"
 #include "callboard/registry.hpp"
-#include "callboard/semver.hpp"
+#include "callboard/session.hpp"
 #include "callboard/solver.hpp"
 
 #include "cli/args.hpp"
@@ -39,19 +39,6 @@ std::pair<std::string, std::string> split_spec(const std::string& arg) {
   const auto at = arg.rfind('@');
   if (at == std::string::npos || at == 0) return {arg, ""};
   return {arg.substr(0, at), arg.substr(at + 1)};
-}
-
-/// The release named by `wanted` (a version or a range such as "1.x": the
-/// newest stored release it admits), from the stored versions.
-std::optional<std::string> pick_release(const std::vector<std::string>& stored, const std::string& wanted) {
-  if (std::find(stored.begin(), stored.end(), wanted) != stored.end()) return wanted;
-  auto range = semver::Range::parse(wanted);
-  if (!range) return std::nullopt;
-  std::optional<std::string> best;
-  for (const std::string& v : stored) {  // ascending
-    if (range->satisfied_by(std::string_view(v))) best = v;
-  }
-  return best;
 }
 
 std::string path_text(const std::vector<std::string>& path) {
@@ -226,37 +213,31 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
   }
   if (positional.size() < 2) return usage(ctx, "name at least one package");
 
-  auto app = load_app_profile(app_dir);
-  if (!app) return report_error(ctx, app.error());
-  solver::SolveRequest request;
-  request.app = std::move(*app);
-  request.options.unknown_packages =
+  SolveCommand command;
+  command.app = app_dir;
+  command.release = release_arg;
+  command.allow_release_upgrade = allow_upgrade;
+  command.offline = offline;
+  command.apply = apply ? ApplyMode::kWrite : dry_run ? ApplyMode::kDryRun : ApplyMode::kNone;
+  command.options.unknown_packages =
       assume_external ? solver::UnknownPackages::kAssumeExternal : solver::UnknownPackages::kFail;
-  for (const std::string& s : extra_singletons) request.options.singletons.push_back(s);
-  request.options.dev_dependencies = !args.has("omit-dev");
-  if (pins == "compatible") request.options.release_pins = solver::ReleasePins::kCompatible;
-  if (!peers.empty()) request.options.peers = peers == "strict" ? solver::PeerRule::kStrict : solver::PeerRule::kLenient;
+  for (const std::string& s : extra_singletons) command.options.singletons.push_back(s);
+  command.options.dev_dependencies = !args.has("omit-dev");
+  if (pins == "compatible") command.options.release_pins = solver::ReleasePins::kCompatible;
+  if (!peers.empty()) command.options.peers = peers == "strict" ? solver::PeerRule::kStrict : solver::PeerRule::kLenient;
   for (std::size_t i = 1; i < positional.size(); ++i) {
     auto [name, range] = split_spec(positional[i]);
     if (kind == solver::ChangeKind::kRemove && !range.empty()) {
       return usage(ctx, "remove takes package names without ranges");
     }
-    request.changes.push_back({kind, name, range, workspace});
+    command.changes.push_back({kind, name, range, workspace});
   }
 
-  std::shared_ptr<backend::Storage> storage_owner;
-  if (offline) {
-    // Offline, solve only reads the index: a missing one is an error, not a new file.
-    auto opened = open_existing_db(args);
-    if (!opened) return report_error(ctx, opened.error());
-    storage_owner = std::move(*opened);
-  } else {
-    // Every package the plan can reach must be known (react, express, every
-    // peer): fetch what the index lacks from the configured registry first.
-    auto registry = open_registry(args);
-    if (!registry) return report_error(ctx, registry.error());
-    auto closure = registry->fetch_closure(solver::closure_roots(request));
-    if (!closure) return report_error(ctx, closure.error());
+  auto session = open_session(args);
+  if (!session) return report_error(ctx, session.error());
+  auto solved = session->solve(command);
+  if (!solved) return report_error(ctx, solved.error());
+  if (const auto& closure = solved->closure) {
     if (closure->fetched > 0 || !closure->missing.empty()) {
       ctx.err << "callboard: " << closure->packages << " packages reachable, " << closure->fetched
               << " fetched from the registry";
@@ -266,56 +247,11 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
     for (const IndexFailure& f : closure->failures) {
       ctx.err << "callboard: warning: could not fetch " << f.package << ": " << f.error.message << "\n";
     }
-    storage_owner = registry->storage_shared();
   }
-  auto* storage = &storage_owner;
-
-  auto versions = (*storage)->release_versions();
-  if (!versions) return report_error(ctx, versions.error());
-  std::string wanted = release_arg.empty() ? request.app.backstage_version : release_arg;
-  if (!wanted.empty()) {
-    auto picked = pick_release(*versions, wanted);
-    if (!picked) {
-      return report_error(ctx, Error{ErrorCode::kNotFound,
-                                     "no stored Backstage release matches '" + wanted +
-                                         "'; run 'callboard index' or 'callboard releases import'",
-                                     {}, false}
-                                   .with("release", wanted));
-    }
-    auto release = (*storage)->release(*picked);
-    if (!release) return report_error(ctx, release.error());
-    request.release = std::move(**release);
-  }
-  if (allow_upgrade) {
-    request.allow_release_upgrade = true;
-    for (const std::string& v : *versions) {
-      auto r = (*storage)->release(v);
-      if (!r) return report_error(ctx, r.error());
-      if (*r) request.releases.push_back(std::move(**r));
-    }
-  }
-
-  if (!allow_upgrade && !request.app.backstage_version.empty() &&
-      (!request.release || request.release->version != request.app.backstage_version)) {
-    // The app's own release, for the plan's view of the app as it is
-    // (which locked packages the change leaves behind).
-    if (auto r = (*storage)->release(request.app.backstage_version); r && *r) request.releases.push_back(std::move(**r));
-  }
-  auto source = solver::storage_package_source(**storage);
-  solver::Solver solver(*source);
-  auto outcome = solver.solve(request);
-  if (!outcome) return report_error(ctx, outcome.error());
-
-  std::optional<ApplyReport> applied;
-  if (outcome->plan && (apply || dry_run)) {
-    ApplyOptions options;
-    options.dry_run = dry_run;
-    auto report = solver::apply_plan(request.app.root, *outcome->plan, options);
-    if (!report) return report_error(ctx, report.error());
-    applied = std::move(*report);
-  }
+  const solver::SolveOutcome* outcome = &solved->outcome;
+  const std::optional<ApplyReport>& applied = solved->applied;
   if (ctx.json) {
-    ctx.out << solver::to_json(*outcome) << '\n';
+    ctx.out << codec::encode(*solved) << '\n';
   } else if (outcome->plan) {
     print_plan(ctx, *outcome->plan, full);
     if (applied) {
@@ -329,12 +265,12 @@ int run_solve(Context& ctx, std::span<const std::string> raw) {
       if (changed == 0) ctx.out << "  (no file changes)\n";
       if (!dry_run) {
         if (!applied->backup_dir.empty()) ctx.out << "Backups: " << applied->backup_dir.string() << "\n";
-        ctx.out << "Saved the plan to " << (request.app.root / ".callboard" / "plan.json").string()
-                << "; after installing, 'callboard check --app " << request.app.root.string()
+        ctx.out << "Saved the plan to " << solved->plan_file.string()
+                << "; after installing, 'callboard check --app " << solved->app_root.string()
                 << "' says whether the lockfile holds it.\n";
       }
     }
-    for (const solver::PackageChange& c : request.changes) {
+    for (const solver::PackageChange& c : command.changes) {
       for (const solver::PlannedPackage& p : outcome->plan->packages) {
         if (p.name == c.name && p.host_level && p.reason_kind == solver::ReasonKind::kReleasePin) {
           ctx.out << "note: " << p.name << " stays at " << p.version << ", " << p.reason

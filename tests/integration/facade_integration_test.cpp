@@ -133,6 +133,26 @@ TEST_CASE("the CLI's --json and the facade's codecs give the same bytes", "[inte
   }
   CHECK(document(session->releases()) == s.cli({"releases", "list", "--db", s.db}).second);
 
+  // Solve an install for the sample app from what the index holds (the
+  // fixture registry serves only the todo plugin's packages; the rest of the
+  // app is taken as installable), then check it: there is no plan yet.
+  {
+    const std::string app = std::string(CALLBOARD_REPO_ROOT) + "/examples/sample-app";
+    SolveCommand command;
+    command.app = app;
+    command.offline = true;
+    command.options.unknown_packages = solver::UnknownPackages::kAssumeExternal;
+    command.changes.push_back({solver::ChangeKind::kAdd, kBackend, "", ""});
+    const auto [status, out] =
+        s.cli({"solve", "--app", app, "add", kBackend, "--offline", "--assume-external", "--db", s.db});
+    CHECK((status == 0 || status == 6));
+    CHECK(document(session->solve(command)) == out);
+    const auto [check_status, check_out] =
+        s.cli({"check", "--app", app, "--plan", (s.tmp.path / "no-plan.json").string()});
+    CHECK(check_status == 4);
+    CHECK(document(session->check(CheckRequest{app, s.tmp.path / "no-plan.json"})) == check_out);
+  }
+
   // Verify a tarball: both store into the same database (the second write
   // replaces the first with the same record), neither uses a cache.
   {

@@ -147,3 +147,33 @@ TEST_CASE("codec: result documents", "[codec]") {
         R"({"package":"p","from":"1.0.0","to":"1.1.0","entries":[{"version":"1.1.0","breaking":false,)"
         R"("semverMajor":false,"items":[{"section":"Minor Changes","breaking":false,"text":"adds a thing"}]}]})");
 }
+
+TEST_CASE("codec: solve and check requests round-trip", "[codec]") {
+  SolveCommand c;
+  c.app = "/srv/app";
+  c.changes = {{solver::ChangeKind::kAdd, "@backstage/plugin-todo", "^0.2.0", "packages/app"},
+               {solver::ChangeKind::kRemove, "@backstage/plugin-tech-radar", "", ""}};
+  c.release = "1.x";
+  c.allow_release_upgrade = true;
+  c.options.singletons = {"@backstage/plugin-*"};
+  c.options.unknown_packages = solver::UnknownPackages::kAssumeExternal;
+  c.options.release_pins = solver::ReleasePins::kCompatible;
+  c.options.peers = solver::PeerRule::kLenient;
+  c.options.dev_dependencies = false;
+  c.options.max_steps = 1000;
+  c.offline = true;
+  c.apply = ApplyMode::kDryRun;
+  round_trip(c, codec::decode_solve_request);
+  round_trip(SolveCommand{}, codec::decode_solve_request);
+  round_trip(CheckRequest{"/srv/app", "/tmp/plan.json"}, codec::decode_check_request);
+
+  auto bad = codec::decode_solve_request(R"({"changes":[{"kind":"add","name":"a"},{"kind":"replace","name":"b"}]})");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().detail("pointer") == "/changes/1/kind");
+  auto nested = codec::decode_solve_request(R"({"options":{"peers":"strict","pins":"exact"}})");
+  REQUIRE_FALSE(nested.ok());
+  CHECK(nested.error().detail("pointer") == "/options/pins");
+  auto unnamed = codec::decode_solve_request(R"({"changes":[{"kind":"add"}]})");
+  REQUIRE_FALSE(unnamed.ok());
+  CHECK(unnamed.error().detail("pointer") == "/changes/0/name");
+}
