@@ -85,8 +85,21 @@ struct Error {
   friend bool operator==(const Error&, const Error&) = default;
 };
 
+/// Whether the same call may succeed later, as the code says by itself:
+/// kUnavailable (transient: network, busy database) and kAborted (the
+/// transaction was rolled back: start a new one) are; nothing else is.
+[[nodiscard]] constexpr bool retryable_by_default(ErrorCode code) noexcept {
+  return code == ErrorCode::kUnavailable || code == ErrorCode::kAborted;
+}
+
 /// Builds an Error; `make_error(ErrorCode::kNotFound, "no such package")`.
-inline Error make_error(ErrorCode code, std::string message, bool retryable = false) {
+/// `retryable` follows from the code (retryable_by_default).
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message), {}, retryable_by_default(code)};
+}
+/// The same when the caller knows better than the code (an HTTP 400 is
+/// kUnavailable from the registry, yet the same request fails again).
+inline Error make_error(ErrorCode code, std::string message, bool retryable) {
   return Error{code, std::move(message), {}, retryable};
 }
 

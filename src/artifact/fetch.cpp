@@ -30,12 +30,9 @@ Result<FetchedTarball> fetch_tarball(backend::Transport& transport, const NpmCon
     }
   }
 
-  backend::HttpRequest request;
-  request.url = std::string(url);
+  backend::HttpRequest request = backend::npm_registry_request(npm, std::string(url), "application/octet-stream, */*");
   request.timeout = options.timeout;
   request.max_response_bytes = static_cast<std::size_t>(options.max_bytes);
-  request.headers.emplace_back("Accept", "application/octet-stream, */*");
-  if (auto auth = npm.authorization_for(url)) request.headers.emplace_back("Authorization", std::move(*auth));
 
   IntegrityVerifier verifier(expected);
   std::string bytes;
@@ -59,18 +56,7 @@ Result<FetchedTarball> fetch_tarball(backend::Transport& transport, const NpmCon
   }
   if (!response) return std::move(response).error();
   const int status = response->status;
-  if (status < 200 || status >= 300) {
-    const ErrorCode code = status == 404                    ? ErrorCode::kNotFound
-                           : status == 401 || status == 403 ? ErrorCode::kPermissionDenied
-                                                            : ErrorCode::kUnavailable;
-    std::string why = status == 401 || status == 403
-                          ? " (the registry wants credentials: check the auth token for this host in .npmrc)"
-                          : "";
-    return make_error(code, "tarball download answered HTTP " + std::to_string(status) + why,
-                      code == ErrorCode::kUnavailable)
-        .with("url", shown_url)
-        .with("status", std::to_string(status));
-  }
+  if (status < 200 || status >= 300) return backend::npm_status_error(status, url, "the tarball");
   auto verified = verifier.finish();
   if (!verified) return std::move(verified).error().with("url", shown_url);
 

@@ -63,4 +63,27 @@ Result<HttpResponse> Transport::fetch(HttpRequest request, std::stop_token stop)
   }
 }
 
+HttpRequest npm_registry_request(const NpmConfig& npm, std::string url, std::string_view accept) {
+  HttpRequest request;
+  if (auto auth = npm.authorization_for(url)) request.headers.emplace_back("Authorization", std::move(*auth));
+  request.headers.emplace_back("Accept", std::string(accept));
+  request.url = std::move(url);
+  return request;
+}
+
+Error npm_status_error(int status, std::string_view url, std::string_view subject) {
+  const std::string what = "the registry answered HTTP " + std::to_string(status) + " for " + std::string(subject);
+  Error error;
+  if (status == 404) {
+    error = make_error(ErrorCode::kNotFound, what);
+  } else if (status == 401 || status == 403) {
+    error = make_error(ErrorCode::kPermissionDenied,
+                       what + ": check the auth token for its registry in .npmrc (npm config get registry)");
+  } else {
+    const bool transient = status == 408 || status == 429 || (status >= 500 && status <= 599);
+    error = make_error(ErrorCode::kUnavailable, what, transient);
+  }
+  return std::move(error).with("url", redact_url(url)).with("status", std::to_string(status));
+}
+
 }  // namespace callboard::backend

@@ -332,10 +332,7 @@ class ClosureRun {
     if (fatal_ || exhausted_ || fetch_.empty() || stop_.stop_requested()) return std::nullopt;
     InFlight f = std::move(fetch_.front());
     fetch_.pop_front();
-    HttpRequest req;
-    req.url = npm_.packument_url(f.name);
-    req.headers.emplace_back("Accept", "application/json");
-    if (auto auth = npm_.authorization_for(req.url)) req.headers.emplace_back("Authorization", *auth);
+    HttpRequest req = backend::npm_registry_request(npm_, npm_.packument_url(f.name), "application/json");
     if (f.stored && f.record && f.record->status == 200) {
       if (!f.record->etag.empty()) req.headers.emplace_back("If-None-Match", f.record->etag);
       if (!f.record->last_modified.empty()) req.headers.emplace_back("If-Modified-Since", f.record->last_modified);
@@ -502,13 +499,7 @@ class ClosureRun {
       waiting_.erase(f.name);
       return {};
     }
-    const ErrorCode code =
-        (r.status == 401 || r.status == 403) ? ErrorCode::kPermissionDenied : ErrorCode::kUnavailable;
-    Error error = make_error(code, "the registry answered HTTP " + std::to_string(r.status) + " for " + f.name,
-                             code == ErrorCode::kUnavailable)
-                      .with("package", f.name)
-                      .with("url", backend::redact_url(req.url))
-                      .with("status", std::to_string(r.status));
+    Error error = backend::npm_status_error(r.status, req.url, f.name).with("package", f.name);
     record.status = r.status;
     return failed(f, std::move(error), std::move(record));
   }

@@ -423,10 +423,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     if (fatal || queue.empty() || stop.stop_requested()) return std::nullopt;
     std::string name = std::move(queue.front());
     queue.pop_front();
-    HttpRequest req;
-    req.url = npm_.packument_url(name);
-    req.headers.emplace_back("Accept", "application/json");
-    if (auto auth = npm_.authorization_for(req.url)) req.headers.emplace_back("Authorization", *auth);
+    HttpRequest req = backend::npm_registry_request(npm_, npm_.packument_url(name), "application/json");
     if (auto it = known.find(name); it != known.end() && it->second.status == 200) {
       if (!it->second.etag.empty()) req.headers.emplace_back("If-None-Match", it->second.etag);
       if (!it->second.last_modified.empty()) {
@@ -539,14 +536,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
         }
       } else {
         ++prog.failed;
-        const ErrorCode code = (r.status == 401 || r.status == 403) ? ErrorCode::kPermissionDenied
-                                                                     : ErrorCode::kUnavailable;
-        Error error = make_error(code,
-                                 "the registry answered HTTP " + std::to_string(r.status) + " for " + name,
-                                 code == ErrorCode::kUnavailable)
-                          .with("package", name)
-                          .with("url", backend::redact_url(req.url))
-                          .with("status", std::to_string(r.status));
+        Error error = backend::npm_status_error(r.status, req.url, name).with("package", name);
         record.status = r.status;
         record.error = error.to_string();
         report.failures.push_back({name, std::move(error)});

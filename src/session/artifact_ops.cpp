@@ -154,25 +154,15 @@ Result<Manifest> Session::registry_manifest(std::string_view name_view, std::str
   }
   auto transport = state_->transport_for_registry();
   if (!transport) return std::move(transport).error();
-  backend::HttpRequest request;
-  request.url = url;
+  backend::HttpRequest request = backend::npm_registry_request(
+      **npm, url, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8");
   request.max_response_bytes = kMaxPackumentBytes;
-  request.headers.emplace_back("Accept", "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8");
-  if (auto auth = (*npm)->authorization_for(url)) request.headers.emplace_back("Authorization", std::move(*auth));
   auto response = (*transport)->fetch(std::move(request), std::move(stop));
   if (!response) return std::move(response).error();
-  if (response->status == 404) {
-    return make_error(ErrorCode::kNotFound, "the registry has no package '" + name + "'").with("package", name);
-  }
-  if (response->status == 401 || response->status == 403) {
-    return make_error(ErrorCode::kPermissionDenied,
-                      "the registry refused access to '" + name + "' (HTTP " + std::to_string(response->status) +
-                          "): check the auth token for its registry in .npmrc")
-        .with("package", name);
-  }
   if (response->status != 200) {
-    return make_error(ErrorCode::kUnavailable, "the registry answered HTTP " + std::to_string(response->status), true)
-        .with("package", name);
+    Error error = backend::npm_status_error(response->status, url, "'" + name + "'").with("package", name);
+    if (error.code == ErrorCode::kNotFound) error.message = "the registry has no package '" + name + "'";
+    return error;
   }
   auto packument = parse_packument(response->body);
   if (!packument) return std::move(packument).error().with("package", name);

@@ -21,6 +21,7 @@
 
 #include "callboard/error.hpp"
 #include "callboard/export.hpp"
+#include "callboard/npm_config.hpp"
 
 namespace callboard::backend {
 
@@ -161,5 +162,23 @@ CALLBOARD_EXPORT Result<std::unique_ptr<Transport>> make_curl_transport(const Tr
 /// `https://user:pass@host/x` -> `https://host/x`: what may appear in an
 /// error or a log line.
 CALLBOARD_EXPORT std::string redact_url(std::string_view url);
+
+// ---------------------------------------------------------------------------
+// npm registry requests: the one place that adds npm's credentials and turns
+// a registry's HTTP status into an Error (the indexer, the closure, tarball
+// downloads and the Session all use these).
+
+/// A GET of `url` with the Authorization header npm would send for it
+/// (NpmConfig::authorization_for) and `accept` as the Accept header.
+CALLBOARD_EXPORT HttpRequest npm_registry_request(const NpmConfig& npm, std::string url, std::string_view accept);
+
+/// The Error for a registry answer that is not a success. `subject` names
+/// what was asked for, for the message ("'@backstage/plugin-todo'", "the
+/// tarball"). 404: kNotFound. 401 and 403: kPermissionDenied, saying to
+/// check the auth token for that registry in .npmrc (never a policy
+/// decision). 408, 429 and 5xx: kUnavailable, retryable. Any other status:
+/// kUnavailable, not retryable (the same request would get the same
+/// answer). Context: "url" (redacted) and "status".
+CALLBOARD_EXPORT Error npm_status_error(int status, std::string_view url, std::string_view subject);
 
 }  // namespace callboard::backend

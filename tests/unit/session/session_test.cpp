@@ -29,7 +29,7 @@ SessionOptions offline_options(std::string storage) {
 
 }  // namespace
 
-TEST_CASE("session: read-only calls never create the storage; a write does", "[session]") {
+TEST_CASE("session: read-only calls never create the storage, a write does", "[session]") {
   const TempDir dir;
   const fs::path file = dir.path / "index.db";
   auto session = Session::open(offline_options("sqlite:" + file.string()));
