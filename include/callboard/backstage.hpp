@@ -9,6 +9,9 @@
 /// reentrant, keeps no state and may be called from any thread.
 
 #include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -44,5 +47,19 @@ inline constexpr std::array<std::string_view, 7> kSingletonPackages = {
 /// its plugin), else the latest. nullptr for a packument without versions;
 /// otherwise a pointer into `packument`.
 [[nodiscard]] CALLBOARD_EXPORT const Manifest* metadata_manifest(const Packument& packument) noexcept;
+
+/// The one rule for which release a user's text names, used by the
+/// scanner (ReleaseCatalog::find, `scan --release`, the matrix), the
+/// solver's `--release` and the Session: the index in `releases` (release
+/// versions, ascending by semver) of
+///  - the release spelled exactly so (a prerelease too: "1.54.0-next.0"),
+///    or with a leading "v", or of equal precedence ("1.31.0+build");
+///  - for "1.31", "1.31.x" or "1.31.*", the newest non-prerelease 1.31.*;
+///  - for any other npm range ("1.x", "^1.30.0", ">=1.31 <1.33"), the
+///    newest release it admits (node-semver: prereleases only when the
+///    range names one of that version).
+/// nullopt when none matches or the text is neither. Linear in `releases`.
+[[nodiscard]] CALLBOARD_EXPORT std::optional<std::size_t> find_release(const std::vector<std::string>& releases,
+                                                                     std::string_view wanted) noexcept;
 
 }  // namespace callboard::backstage

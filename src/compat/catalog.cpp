@@ -98,33 +98,7 @@ namespace detail {
 
 std::optional<std::size_t> find_release(const std::vector<std::string>& texts,
                                         std::string_view version) noexcept {
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    if (texts[i] == version) return i;
-  }
-  // "1.31", "1.31.x", "v1.31.0": the newest non-prerelease release matching.
-  std::string_view text = version;
-  if (text.starts_with('v')) text.remove_prefix(1);
-  if (text.ends_with(".x") || text.ends_with(".*")) text.remove_suffix(2);
-  if (text.empty() || text.size() > semver::kMaxVersionLength) return std::nullopt;
-  if (const auto exact = semver::Version::parse(text)) {
-    for (std::size_t i = 0; i < texts.size(); ++i) {
-      const auto v = semver::Version::parse(texts[i]);
-      if (v && *v == *exact) return i;
-    }
-    return std::nullopt;
-  }
-  const std::size_t dot = text.find('.');
-  if (dot == std::string_view::npos || text.find('.', dot + 1) != std::string_view::npos)
-    return std::nullopt;
-  const auto line = semver::Version::parse(std::string(text) + ".0");
-  if (!line) return std::nullopt;
-  std::optional<std::size_t> best;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    const auto v = semver::Version::parse(texts[i]);
-    if (v && v->major() == line->major() && v->minor() == line->minor() && !v->is_prerelease())
-      best = i;
-  }
-  return best;
+  return backstage::find_release(texts, version);
 }
 
 }  // namespace detail

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "callboard/backstage.hpp"
 #include "callboard/model.hpp"
 #include "callboard/semver.hpp"
 #include "callboard/session.hpp"
@@ -23,19 +24,6 @@ namespace fs = std::filesystem;
 
 /// Plans saved by `solve --apply` are a few MiB at most.
 constexpr std::size_t kMaxPlanBytes = 64u << 20;
-
-/// The release named by `wanted`: the stored version itself, or for a range
-/// ("1.x", "^1.30") the newest stored release it admits. `stored` ascending.
-std::optional<std::string> pick_release(const std::vector<std::string>& stored, const std::string& wanted) {
-  if (std::find(stored.begin(), stored.end(), wanted) != stored.end()) return wanted;
-  auto range = semver::Range::parse(wanted);
-  if (!range) return std::nullopt;
-  std::optional<std::string> best;
-  for (const std::string& v : stored) {
-    if (range->satisfied_by(std::string_view(v))) best = v;
-  }
-  return best;
-}
 
 }  // namespace
 
@@ -95,13 +83,14 @@ Result<SolveReport> Session::solve(const SolveCommand& command,
   if (!versions) return std::move(versions).error();
   const std::string wanted = command.release.empty() ? request.app.backstage_version : command.release;
   if (!wanted.empty()) {
-    auto picked = pick_release(*versions, wanted);
+    // The one release rule (backstage::find_release), as `scan --release`.
+    const auto picked = backstage::find_release(*versions, wanted);
     if (!picked) {
       return make_error(ErrorCode::kNotFound, "no stored Backstage release matches '" + wanted +
                                                   "'; run 'callboard index' or 'callboard releases import'")
           .with("release", wanted);
     }
-    auto release = storage->release(*picked);
+    auto release = storage->release((*versions)[*picked]);
     if (!release) return std::move(release).error();
     request.release = std::move(**release);
   }
