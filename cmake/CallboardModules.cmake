@@ -16,7 +16,7 @@
 include_guard(GLOBAL)
 
 # Stages in pipeline order; "a|b|c" is one stage of independent modules.
-set(CALLBOARD_MODULE_STAGES core semver npm model backends registry "artifact|solver|compat" session codec)
+set(CALLBOARD_MODULE_STAGES core semver npm model compat backends registry "artifact|solver" session codec)
 
 # Which module owns each public header (paths below include/callboard/).
 set(CALLBOARD_PUBLIC_HEADERS_core error.hpp export.hpp digest.hpp version.hpp)

@@ -287,6 +287,13 @@ struct SupportMatrix {
   /// empty when the version is not in the matrix.
   [[nodiscard]] CALLBOARD_EXPORT std::vector<std::string> releases_supported(
       std::string_view version, Tier tier) const;
+  /// The releases on which some version reaches `tier` or better: exactly
+  /// those for which newest(release, tier, include_prerelease,
+  /// include_deprecated) finds one. Ascending. What the registry stores as
+  /// Plugin::supported_releases (and search's `--release` filters on), so
+  /// that search and the scanner answer with one rule.
+  [[nodiscard]] CALLBOARD_EXPORT std::vector<std::string> releases_with_support(
+      Tier tier, bool include_prerelease = false, bool include_deprecated = false) const;
   friend bool operator==(const SupportMatrix&, const SupportMatrix&) = default;
 };
 

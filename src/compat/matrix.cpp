@@ -181,4 +181,20 @@ std::vector<std::string> SupportMatrix::releases_supported(std::string_view vers
   return out;
 }
 
+std::vector<std::string> SupportMatrix::releases_with_support(Tier tier, bool include_prerelease,
+                                                              bool include_deprecated) const {
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < releases.size(); ++r) {
+    for (std::size_t v = versions.size(); v-- > 0;) {
+      if (!include_prerelease && semver::is_prerelease_text(versions[v])) continue;
+      if (!include_deprecated && v < deprecated.size() && deprecated[v]) continue;
+      if (at(v, r) <= tier) {
+        out.push_back(releases[r]);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace callboard::compat

@@ -58,7 +58,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "callboard/compat.hpp"
 #include "callboard/registry.hpp"
+#include "callboard/semver.hpp"
 
 #include "registry/plugins_detail.hpp"
 
@@ -184,11 +186,34 @@ std::string qualifier(const Node& primary) {
                                   : std::string(primary.name);
 }
 
+/// The scanner's catalog for these inputs, as the Session builds it: the
+/// releases, and where removed packages moved (`backstage.moved` of their
+/// packuments, else an indexed @backstage-community twin).
+compat::ReleaseCatalog catalog_for(const std::vector<Release>& releases, const std::vector<Packument>* packuments) {
+  compat::ReleaseCatalog plain(releases);
+  if (packuments == nullptr) return plain;
+  std::vector<Packument> removed;
+  std::vector<std::string> names;
+  names.reserve(packuments->size());
+  const auto gone = plain.removed_packages();
+  for (const Packument& p : *packuments) {
+    names.push_back(p.name);
+    const bool was_removed = std::binary_search(
+        gone.begin(), gone.end(), std::pair<std::string, std::string>{p.name, ""},
+        [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (was_removed) removed.push_back(p);
+  }
+  auto moved = compat::moved_packages(removed);
+  moved.merge(compat::community_moves(plain, names));
+  return compat::ReleaseCatalog(releases, std::move(moved));
+}
+
 class Builder {
  public:
   explicit Builder(const PluginInputs& in)
       : in_(in),
-        support_(in.releases ? *in.releases : no_releases_),
+        catalog_(catalog_for(in.releases ? *in.releases : no_releases_, in.packuments)),
+        matrix_(catalog_),
         summary_(summarize_releases(in.releases ? *in.releases : no_releases_)) {}
 
   std::vector<Plugin> run() {
@@ -516,7 +541,16 @@ class Builder {
       *field = role == PackageRole::kBackendPlugin ? systems.backend : systems.frontend;
     }
 
-    plugin.supported_releases = support_.supported(*primary.packument);
+    // The scanner's rule (docs/registry.md): a release is supported when
+    // some version of the primary package is compatible or better on it,
+    // which is when `scan --newest --release R` finds one. Deprecated
+    // versions count; prereleases only for a package that has nothing else.
+    {
+      const compat::SupportMatrix m = matrix_.build(*primary.packument);
+      const bool stable = std::any_of(m.versions.begin(), m.versions.end(),
+                                      [](const std::string& v) { return !semver::is_prerelease_text(v); });
+      plugin.supported_releases = m.releases_with_support(compat::Tier::kCompatible, !stable, true);
+    }
 
     if (const DirectoryEntry* entry = directory_for(unit)) plugin.directory = *entry;
     if (plugin.directory && !plugin.directory->title.empty()) {
@@ -542,7 +576,8 @@ class Builder {
 
   const PluginInputs& in_;
   const std::vector<Release> no_releases_;
-  ReleaseSupport support_;
+  compat::ReleaseCatalog catalog_;
+  compat::MatrixBuilder matrix_;
   ReleaseSummary summary_;
   std::vector<Node> nodes_;
   std::unordered_map<std::string_view, std::size_t> by_name_;

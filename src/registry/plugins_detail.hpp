@@ -1,7 +1,7 @@
 #pragma once
 // Internals shared by the plugin grouping (plugins.cpp), the score
-// (score.cpp), the plugin-id rules (plugin_id.cpp) and release support
-// (release_support.cpp). Not installed; tests include it through src/.
+// (score.cpp) and the plugin-id rules (plugin_id.cpp). Not installed; tests
+// include it through src/.
 
 #include <array>
 #include <cstdint>
@@ -70,53 +70,6 @@ ReleaseSummary summarize_releases(const std::vector<Release>& releases);
 Score score_with(const Plugin& plugin, const std::vector<const Packument*>& packuments,
                  const ReleaseSummary& releases, Timestamp now,
                  std::optional<std::uint64_t> monthly_downloads);
-
-/// Which releases a package supports, precomputed per release so that a
-/// whole ecosystem is checked in milliseconds. Not thread-safe (caches).
-///
-/// A package supports release R when SOME of its versions (prereleases only
-/// when the package has nothing else) satisfies, on R:
-///  - every `dependencies` / `peerDependencies` entry naming a singleton
-///    (kSingletonPackages) that R contains admits R's version of it
-///    (`workspace:`, `backstage:`, tags, URLs, git and file specifiers
-///    count as satisfied; an invalid specifier never is);
-///  - no such entry names a package R lacks (optional peers excepted):
-///    one removed before R (absent from R, present in an earlier release,
-///    like backend-common from 1.32.0), or a singleton introduced after R
-///    (backend-plugin-api before 1.4.0). Other @backstage packages that R
-///    lacks (newer libraries) are installed from npm like any dependency.
-class ReleaseSupport {
- public:
-  /// Releases in any order; those whose version is not valid semver are
-  /// ignored, duplicates collapse.
-  explicit ReleaseSupport(const std::vector<Release>& releases);
-
-  /// Release versions the packument supports, ascending by semver.
-  [[nodiscard]] std::vector<std::string> supported(const Packument& packument);
-  /// Whether one manifest supports each release, as a bit per release
-  /// (ascending order, see release_versions()).
-  [[nodiscard]] std::vector<std::uint64_t> supported_bits(const Manifest& manifest);
-
-  /// The usable release versions, ascending.
-  [[nodiscard]] const std::vector<std::string>& release_versions() const noexcept { return texts_; }
-
- private:
-  using Bits = std::vector<std::uint64_t>;
-  const Bits& spec_bits(std::string_view package, std::string_view spec);
-  void apply(Bits& acc, const DependencyMap& deps, const Manifest& manifest, bool peers);
-
-  std::vector<semver::Version> versions_;
-  std::vector<std::string> texts_;
-  std::size_t words_ = 0;
-  // singleton name -> per release: its version in that release, parsed
-  // (nullopt when absent or not valid semver).
-  std::unordered_map<std::string, std::vector<std::optional<semver::Version>>> singleton_versions_;
-  // package -> releases that lack it: removed ones (absent, present
-  // before), and for singletons every release without it.
-  std::unordered_map<std::string, Bits> unavailable_;
-  // "<package>\n<spec>" -> releases on which the spec admits the package.
-  std::unordered_map<std::string, Bits> spec_cache_;
-};
 
 /// The Error for an exception caught at a public entry point of the
 /// registry's pure functions: call only inside a catch block. `what` names

@@ -86,10 +86,12 @@ Release release(std::string version, std::map<std::string, std::string, std::les
   return r;
 }
 
-// The supported releases of a plugin made of one backend package.
+// The supported releases of a plugin made of one backend package of the
+// new backend system (a legacy one is incompatible once the release drops
+// the legacy system: the scanner's rule, which supported_releases follows).
 std::vector<std::string> support_of(Pkg pkg, const std::vector<Release>& releases) {
   World w;
-  w.packuments = {pkg.role(R::kBackendPlugin).id("probe")};
+  w.packuments = {pkg.role(R::kBackendPlugin).id("probe").feature(".", "@backstage/BackendFeature")};
   w.releases = releases;
   const auto plugins = w.build();
   REQUIRE(plugins.size() == 1);
