@@ -50,6 +50,15 @@ CALLBOARD_EXPORT std::string encode(const ChangelogReport& report);
 /// "backupDir","planFile"}; null unless applied or dry-run).
 CALLBOARD_EXPORT std::string encode(const SolveReport& report);
 CALLBOARD_EXPORT std::string encode(const solver::InstallCheck& check);
+/// compat::to_json(scan) with "releases":[...] and "tiers":"aacci..." (one
+/// letter per release, as a SupportMatrix row) appended.
+CALLBOARD_EXPORT std::string encode(const ScanReport& report);
+/// {"package","release","minimumTier","tier"|null,"version"|null}
+CALLBOARD_EXPORT std::string encode(const NewestReport& report);
+/// {"plugin"|null,"matrices":[compat::to_json(SupportMatrix)...]}
+CALLBOARD_EXPORT std::string encode(const MatrixReport& report);
+/// compat::to_json(UpgradeReport).
+CALLBOARD_EXPORT std::string encode(const compat::UpgradeReport& report);
 /// {"error":{"code","exit_code","message","context":{...},"retryable"}}:
 /// `exit_code` is the CLI's for the code (see exit_code_for).
 CALLBOARD_EXPORT std::string encode(const Error& error);
@@ -71,6 +80,10 @@ CALLBOARD_EXPORT std::string encode(const VerifyRequest& request);
 CALLBOARD_EXPORT std::string encode(const ChangelogRequest& request);
 CALLBOARD_EXPORT std::string encode(const SolveCommand& request);
 CALLBOARD_EXPORT std::string encode(const CheckRequest& request);
+CALLBOARD_EXPORT std::string encode(const ScanRequest& request);
+CALLBOARD_EXPORT std::string encode(const NewestRequest& request);
+CALLBOARD_EXPORT std::string encode(const UpgradeRequest& request);
+CALLBOARD_EXPORT std::string encode(const MatrixRequest& request);
 
 CALLBOARD_EXPORT Result<IndexOptions> decode_index_request(std::string_view json,
                                                            std::size_t max_bytes = kMaxRequestBytes);
@@ -89,5 +102,13 @@ CALLBOARD_EXPORT Result<SolveCommand> decode_solve_request(std::string_view json
                                                            std::size_t max_bytes = kMaxRequestBytes);
 CALLBOARD_EXPORT Result<CheckRequest> decode_check_request(std::string_view json,
                                                            std::size_t max_bytes = kMaxRequestBytes);
+CALLBOARD_EXPORT Result<ScanRequest> decode_scan_request(std::string_view json,
+                                                         std::size_t max_bytes = kMaxRequestBytes);
+CALLBOARD_EXPORT Result<NewestRequest> decode_newest_request(std::string_view json,
+                                                             std::size_t max_bytes = kMaxRequestBytes);
+CALLBOARD_EXPORT Result<UpgradeRequest> decode_upgrade_request(std::string_view json,
+                                                               std::size_t max_bytes = kMaxRequestBytes);
+CALLBOARD_EXPORT Result<MatrixRequest> decode_matrix_request(std::string_view json,
+                                                             std::size_t max_bytes = kMaxRequestBytes);
 
 }  // namespace callboard::codec

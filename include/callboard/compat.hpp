@@ -283,6 +283,13 @@ struct SupportMatrix {
   [[nodiscard]] CALLBOARD_EXPORT std::optional<std::string> newest(
       std::string_view release, Tier tier, bool include_prerelease = false,
       bool include_deprecated = false) const;
+  /// newest() among the versions an npm range admits (node-semver; an
+  /// empty range admits every version): what `scan <pkg>@<range> --newest`
+  /// answers. Prereleases and deprecated versions are left out.
+  /// kInvalidArgument for a range that does not parse.
+  [[nodiscard]] CALLBOARD_EXPORT Result<std::optional<std::string>> newest_in_range(std::string_view range,
+                                                                                   std::string_view release,
+                                                                                   Tier tier) const;
   /// The releases on which `version` reaches `tier` or better, ascending;
   /// empty when the version is not in the matrix.
   [[nodiscard]] CALLBOARD_EXPORT std::vector<std::string> releases_supported(

@@ -194,6 +194,88 @@ struct ChangelogReport {
   friend bool operator==(const ChangelogReport&, const ChangelogReport&) = default;
 };
 
+// ---- compatibility --------------------------------------------------------------
+
+/// `scan`: one plugin version against one release (or an app).
+struct ScanRequest {
+  /// An indexed package, `name[@range]` (the version an install of the
+  /// range picks, default latest), or, as npm spells paths, ./dir, /dir or
+  /// a file ending in .json: a package.json or a folder holding one.
+  std::string package;
+  /// The release: a version, "1.31" for its newest patch, or a range
+  /// (backstage::find_release). Empty: the app's backstage.json with `app`,
+  /// else the newest stable release.
+  std::string release;
+  /// A Backstage app: its release, roles, engines.node and packages.
+  std::filesystem::path app;
+  /// The app's Node.js version or range (overrides the app's engines).
+  std::string node;
+  /// The Backstage version the plugin's sources target, when its
+  /// package.json has no supported-versions.
+  std::string target;
+  /// Read release manifests from this folder instead of the storage.
+  std::filesystem::path releases_dir;
+  friend bool operator==(const ScanRequest&, const ScanRequest&) = default;
+};
+
+struct ScanReport {
+  compat::ScanResult scan;
+  /// Every release of the catalog, ascending, and this version's tier on
+  /// each (the support matrix's row for it).
+  std::vector<std::string> releases;
+  std::vector<compat::Tier> tiers;
+  friend bool operator==(const ScanReport&, const ScanReport&) = default;
+};
+
+/// `scan --newest`: the newest version of an indexed package at a tier or
+/// better on a release.
+struct NewestRequest {
+  /// `name[@range]`: only versions the range admits count.
+  std::string package;
+  std::string release;  ///< as ScanRequest::release
+  compat::Tier minimum = compat::Tier::kCompatible;
+  std::filesystem::path app;
+  std::string node;
+  std::string target;
+  std::filesystem::path releases_dir;
+  friend bool operator==(const NewestRequest&, const NewestRequest&) = default;
+};
+
+struct NewestReport {
+  std::string package;
+  std::string release;  ///< the release version judged against
+  compat::Tier minimum = compat::Tier::kCompatible;
+  /// The verdict of the version found (may be better than `minimum`).
+  std::optional<compat::Tier> tier;
+  /// nullopt when no (non-deprecated, stable) version reaches `minimum`.
+  std::optional<std::string> version;
+  friend bool operator==(const NewestReport&, const NewestReport&) = default;
+};
+
+/// `scan --app DIR --release V`: which of the app's packages block an upgrade.
+struct UpgradeRequest {
+  std::filesystem::path app;
+  std::string release;  ///< the target release (required)
+  std::filesystem::path releases_dir;
+  friend bool operator==(const UpgradeRequest&, const UpgradeRequest&) = default;
+};
+
+/// `matrix`: every version of a plugin's packages (or of one package) x
+/// every release.
+struct MatrixRequest {
+  std::string name;  ///< a plugin id or a package name
+  std::filesystem::path releases_dir;
+  friend bool operator==(const MatrixRequest&, const MatrixRequest&) = default;
+};
+
+struct MatrixReport {
+  /// The plugin id; empty when a package was named.
+  std::string plugin;
+  /// One per indexed package of the plugin (packages, then modules).
+  std::vector<compat::SupportMatrix> matrices;
+  friend bool operator==(const MatrixReport&, const MatrixReport&) = default;
+};
+
 // ---- solving ------------------------------------------------------------------
 
 /// Whether `solve` writes the plan's edits into the app.
@@ -298,6 +380,20 @@ class CALLBOARD_EXPORT Session {
   /// versions, newest first. kInvalidArgument when from/to are not
   /// versions; kNotFound when the tarball has no CHANGELOG.md.
   Result<ChangelogReport> changelog(const ChangelogRequest& request, std::stop_token stop = {});
+
+  /// Scans one plugin version against a release (and an app). Read-only.
+  /// Errors: kNotFound for an unknown package, version or release, or no
+  /// index; the manifest's parse errors for a path; kFailedPrecondition
+  /// when no release manifest is stored or given.
+  Result<ScanReport> scan(const ScanRequest& request);
+  /// The newest version at `minimum` or better (the support matrix's
+  /// answer, deprecated versions and prereleases left out). Read-only.
+  Result<NewestReport> newest(const NewestRequest& request);
+  /// Upgrade blockers of an app for a target release. Read-only.
+  Result<compat::UpgradeReport> upgrade(const UpgradeRequest& request);
+  /// Support matrices. Read-only. Versions whose tarball `verify` stored
+  /// are judged by their code's backend system.
+  Result<MatrixReport> matrix(const MatrixRequest& request);
 
   /// Plans a change to an app (solver::Solver), fetching first what the
   /// plan can reach and the storage lacks (unless offline; read-only then),

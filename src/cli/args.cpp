@@ -1,6 +1,3 @@
-#include "callboard/backend/transport.hpp"
-#include "callboard/npm_config.hpp"
-#include "callboard/version.hpp"
 #include "cli/args.hpp"
 
 #include <algorithm>
@@ -72,34 +69,7 @@ int usage_error(Context& ctx, std::string_view command, const std::string& messa
 }
 
 std::string db_url(const std::optional<std::string>& db_option) {
-  if (db_option) return *db_option;
-  if (const char* env = std::getenv("CALLBOARD_DB"); env != nullptr && *env != '\0') return env;
-  return std::string(kDefaultDb);
-}
-
-Result<std::shared_ptr<backend::Storage>> open_db(const ParsedArgs& args) {
-  auto storage = backend::open_storage(db_url(args));
-  if (!storage) return std::move(storage).error();
-  return std::shared_ptr<backend::Storage>(std::move(*storage));
-}
-
-Result<std::shared_ptr<backend::Storage>> open_existing_db(const ParsedArgs& args) {
-  const std::string url = db_url(args);
-  backend::StorageOpenOptions options;
-  options.create_if_missing = false;
-  auto storage = backend::open_storage(url, options);
-  if (!storage) {
-    Error error = std::move(storage).error();
-    // Only a backend's missing-database error names a "database"; the path
-    // it names is the one the user gave (never credentials).
-    if (error.code == ErrorCode::kNotFound && !error.detail("database").empty()) {
-      const std::string where(error.detail("database"));
-      error.message = "there is no index at " + where +
-                      "; run 'callboard index' to make one, or name an existing one with --db or CALLBOARD_DB";
-    }
-    return error;
-  }
-  return std::shared_ptr<backend::Storage>(std::move(*storage));
+  return db_option ? *db_option : default_storage_url();
 }
 
 Result<Session> open_session(const std::optional<std::string>& db, std::size_t concurrency) {
@@ -107,25 +77,6 @@ Result<Session> open_session(const std::optional<std::string>& db, std::size_t c
   options.storage = db_url(db);
   options.max_concurrency = concurrency;
   return Session::open(std::move(options));
-}
-
-Result<Registry> open_registry(const ParsedArgs& args, std::size_t concurrency) {
-  auto storage = open_db(args);
-  if (!storage) return std::move(storage).error();
-  auto npm = load_npm_config();
-  if (!npm) return std::move(npm).error();
-  backend::TransportOptions options;
-  options.max_concurrency = concurrency;
-  options.user_agent = "callboard/" + std::string(callboard::version());
-  if (!npm->user_agent.empty()) options.user_agent = npm->user_agent;
-  options.verify_tls = npm->strict_ssl;
-  options.ca_file = npm->cafile;
-  options.proxy = !npm->https_proxy.empty() ? npm->https_proxy : npm->http_proxy;
-  options.no_proxy = npm->no_proxy;
-  auto transport = backend::make_curl_transport(options);
-  if (!transport) return std::move(transport).error();
-  return Registry(std::move(*storage), std::shared_ptr<backend::Transport>(std::move(*transport)),
-                  std::move(*npm));
 }
 
 }  // namespace callboard::cli

@@ -1,7 +1,6 @@
 #pragma once
-#include "callboard/registry.hpp"
 /// \file
-/// Argument parsing and database opening shared by the subcommands.
+/// Argument parsing and the Session shared by the subcommands.
 
 #include <initializer_list>
 #include <memory>
@@ -12,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "callboard/backend/storage.hpp"
 #include "callboard/error.hpp"
 #include "callboard/session.hpp"
 
@@ -20,9 +18,6 @@
 
 namespace callboard::cli {
 
-/// The database when neither --db nor CALLBOARD_DB names one, and its file.
-inline constexpr std::string_view kDefaultDb = "sqlite:callboard.db";
-inline constexpr std::string_view kDefaultDbFile = "callboard.db";
 
 struct ParsedArgs {
   std::vector<std::string> positional;
@@ -46,20 +41,10 @@ ParsedArgs parse_args(std::span<const std::string> args, std::initializer_list<s
 /// Reports a usage error (exit 2) pointing at `callboard <command> --help`.
 int usage_error(Context& ctx, std::string_view command, const std::string& message);
 
-/// The storage URL: the --db value if given, else CALLBOARD_DB, else kDefaultDb.
+/// The storage URL: the --db value if given, else default_storage_url()
+/// (CALLBOARD_DB, else sqlite:callboard.db).
 std::string db_url(const std::optional<std::string>& db_option);
 inline std::string db_url(const ParsedArgs& args) { return db_url(args.get("db")); }
-
-/// Opens the storage db_url(args) names, creating it when it does not exist
-/// (for the commands that write: index, releases import, solve).
-Result<std::shared_ptr<backend::Storage>> open_db(const ParsedArgs& args);
-
-/// Opens the storage db_url(args) names for a command that only reads
-/// (search, info, releases list, scan, matrix, solve --offline): a database
-/// that does not exist is not created. Then the error (kNotFound, exit 4)
-/// says there is no index at that location and that `callboard index`
-/// makes one.
-Result<std::shared_ptr<backend::Storage>> open_existing_db(const ParsedArgs& args);
 
 /// Requests in flight while indexing. Indexing is bound by the registry's
 /// latency, not by CPU: on the configured registry a full crawl (736
@@ -72,9 +57,5 @@ Result<Session> open_session(const std::optional<std::string>& db, std::size_t c
 inline Result<Session> open_session(const ParsedArgs& args, std::size_t concurrency = kDefaultIndexConcurrency) {
   return open_session(args.get("db"), concurrency);
 }
-
-/// A Registry over open_db(args) with the npm configuration of the current
-/// directory and a curl transport configured from it.
-Result<Registry> open_registry(const ParsedArgs& args, std::size_t concurrency = kDefaultIndexConcurrency);
 
 }  // namespace callboard::cli

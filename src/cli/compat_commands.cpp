@@ -6,157 +6,25 @@
 // database, or from a package.json file or folder given as a path.
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <ostream>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "callboard/backend/storage.hpp"
+#include "callboard/codec.hpp"
 #include "callboard/compat.hpp"
-#include "callboard/registry.hpp"
 #include "callboard/semver.hpp"
+#include "callboard/session.hpp"
 
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
-#include "cli/json_writer.hpp"
 
 namespace callboard::cli {
 namespace {
 
-constexpr std::size_t kMaxPackageJsonBytes = 4u << 20;
-
 using compat::Tier;
-
-Result<std::string> read_file(const std::filesystem::path& path, std::size_t limit) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return make_error(ErrorCode::kNotFound, "cannot read " + path.string() + ": " + ec.message());
-  if (size > limit) {
-    return make_error(ErrorCode::kResourceExhausted, path.string() + " is larger than the limit")
-        .with("bytes", std::to_string(size))
-        .with("limit", std::to_string(limit));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return make_error(ErrorCode::kUnavailable, "cannot read " + path.string());
-  return text.str();
-}
-
-/// Release manifests from a folder (`<v>.json` or `<v>/manifest.json`).
-Result<std::vector<Release>> releases_from_folder(const std::filesystem::path& folder) {
-  std::vector<Release> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
-    std::filesystem::path file = entry.path();
-    if (entry.is_directory()) {
-      file /= "manifest.json";
-      if (!std::filesystem::exists(file)) continue;
-    } else if (file.extension() != ".json") {
-      continue;
-    }
-    auto text = read_file(file, 16u << 20);
-    if (!text) return std::move(text).error();
-    auto release = parse_release(*text);
-    if (!release) return std::move(release).error().with("file", file.string());
-    out.push_back(std::move(*release));
-  }
-  if (ec)
-    return make_error(ErrorCode::kNotFound, "cannot list " + folder.string() + ": " + ec.message());
-  return out;
-}
-
-/// The catalog: releases from --releases or the database (else the seed
-/// data shipped with callboard), moved packages from the database.
-Result<compat::ReleaseCatalog> load_catalog(const ParsedArgs& args, backend::Storage& storage) {
-  std::vector<Release> releases;
-  if (auto folder = args.get("releases")) {
-    auto loaded = releases_from_folder(*folder);
-    if (!loaded) return std::move(loaded).error();
-    releases = std::move(*loaded);
-  } else {
-    auto versions = storage.release_versions();
-    if (!versions) return std::move(versions).error();
-    for (const auto& v : *versions) {
-      auto r = storage.release(v);
-      if (!r) return std::move(r).error();
-      if (*r) releases.push_back(std::move(**r));
-    }
-    if (releases.empty()) {
-      auto loaded = releases_from_folder(default_data_dir() / "releases");
-      if (!loaded) return std::move(loaded).error();
-      releases = std::move(*loaded);
-    }
-  }
-  if (releases.empty()) {
-    return make_error(
-        ErrorCode::kFailedPrecondition,
-        "no Backstage release manifests: run 'callboard index' or pass --releases <folder>");
-  }
-  // Only removed packages can be moved: look those up, not every package.
-  // `backstage.moved` where their packuments are indexed, else an indexed
-  // @backstage-community twin.
-  compat::ReleaseCatalog plain(releases);
-  std::vector<Packument> removed;
-  for (const auto& [name, gone] : plain.removed_packages()) {
-    auto p = storage.packument(name);
-    if (p && *p) removed.push_back(std::move(**p));
-  }
-  auto moved = compat::moved_packages(removed);
-  auto names = storage.package_names();
-  if (!names) return std::move(names).error();
-  moved.merge(compat::community_moves(plain, *names));  // keeps backstage.moved on a clash
-  return compat::ReleaseCatalog(releases, std::move(moved));
-}
-
-/// "<name>[@range]": the last '@' not at the start separates the range.
-std::pair<std::string, std::string> split_package(std::string_view text) {
-  const std::size_t at = text.rfind('@');
-  if (at == std::string_view::npos || at == 0) return {std::string(text), ""};
-  return {std::string(text.substr(0, at)), std::string(text.substr(at + 1))};
-}
-
-bool is_path(std::string_view text) {
-  return text.starts_with('.') || text.starts_with('/') || text.ends_with(".json");
-}
-
-Result<Manifest> manifest_from_path(std::filesystem::path path) {
-  if (std::filesystem::is_directory(path)) path /= "package.json";
-  auto text = read_file(path, kMaxPackageJsonBytes);
-  if (!text) return std::move(text).error();
-  auto m = parse_manifest(*text);
-  if (!m) return std::move(m).error().with("file", path.string());
-  return m;
-}
-
-/// The version an install of `range` picks: the highest non-prerelease
-/// version the range admits (a prerelease only when asked for one).
-const Manifest* pick_version(const Packument& p, std::string_view range) {
-  if (range.empty()) return p.latest();
-  if (const Manifest* exact = p.find(range)) return exact;
-  if (auto tag = p.dist_tags.find(range); tag != p.dist_tags.end()) return p.find(tag->second);
-  auto parsed = semver::Range::parse(range);
-  if (!parsed) return nullptr;
-  for (auto it = p.versions.rbegin(); it != p.versions.rend(); ++it) {
-    if (parsed->satisfied_by(std::string_view(it->version))) return &*it;
-  }
-  return nullptr;
-}
-
-std::string newest_stable(const compat::ReleaseCatalog& catalog) {
-  const auto& releases = catalog.releases();
-  for (auto it = releases.rbegin(); it != releases.rend(); ++it) {
-    if (it->find('-') == std::string::npos) return *it;
-  }
-  return releases.empty() ? std::string() : releases.back();
-}
 
 void print_finding(std::ostream& out, const compat::Finding& f, bool deciding) {
   out << (deciding ? "* " : "  ") << compat::to_string(f.severity);
@@ -200,30 +68,13 @@ int exit_for(Tier tier) {
   return static_cast<int>(tier == Tier::kIncompatible ? ExitCode::kNegative : ExitCode::kOk);
 }
 
-int run_upgrade(Context& ctx, const ParsedArgs& args, backend::Storage& storage,
-                const compat::ReleaseCatalog& catalog) {
+int run_upgrade(Context& ctx, const ParsedArgs& args, Session& session) {
   const auto release = args.get("release");
   if (!release) return usage_error(ctx, "scan", "--app without a package needs --release <target>");
-  auto app = load_app_profile(*args.get("app"));
-  if (!app) return report_error(ctx, app.error());
-  std::vector<Packument> packuments;
-  std::vector<std::string> names;
-  for (const auto& wp : app->packages) {
-    for (const auto* deps : {&wp.manifest.dependencies, &wp.manifest.dev_dependencies}) {
-      for (const auto& [name, spec] : *deps) names.push_back(name);
-    }
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  for (const auto& name : names) {
-    auto p = storage.packument(name);
-    if (!p) return report_error(ctx, p.error());
-    if (*p) packuments.push_back(std::move(**p));
-  }
-  auto report = compat::check_upgrade(*app, catalog, *release, packuments);
+  auto report = session.upgrade(UpgradeRequest{*args.get("app"), *release, args.get("releases").value_or("")});
   if (!report) return report_error(ctx, report.error());
   if (ctx.json) {
-    ctx.out << compat::to_json(*report) << '\n';
+    ctx.out << codec::encode(*report) << '\n';
   } else {
     ctx.out << "Upgrade of " << *args.get("app") << " from Backstage "
             << (report->from.empty() ? "?" : report->from) << " to " << report->to << ": "
@@ -306,153 +157,65 @@ int run_scan(Context& ctx, std::span<const std::string> raw) {
   if (args.has("tier") && !args.has("newest"))
     return usage_error(ctx, "scan", "--tier goes with --newest");
 
-  auto storage = open_existing_db(args);
-  if (!storage) return report_error(ctx, storage.error());
-  auto catalog = load_catalog(args, **storage);
-  if (!catalog) return report_error(ctx, catalog.error());
-
-  if (args.positional.empty()) return run_upgrade(ctx, args, **storage, *catalog);
-
-  // The host.
-  std::optional<AppProfile> app;
-  compat::HostProfile host;
-  bool have_host = false;
-  if (auto dir = args.get("app")) {
-    auto loaded = load_app_profile(*dir);
-    if (!loaded) return report_error(ctx, loaded.error());
-    app = std::move(*loaded);
-    host = compat::host_from_app(*app);
-    have_host = true;
-  }
-  if (auto node = args.get("node")) {
-    host.node = *node;
-    have_host = true;
-  }
-  compat::ScanOptions options;
-  if (have_host) options.host = &host;
-  options.declared_target = args.get("target").value_or("");
-
-  std::string release;
-  if (auto r = args.get("release")) {
-    release = *r;
-  } else if (app && !app->backstage_version.empty()) {
-    release = app->backstage_version;
-  } else {
-    release = newest_stable(*catalog);
-  }
-  const auto release_index = catalog->find(release);
-  if (!release_index) {
-    return report_error(
-        ctx, make_error(ErrorCode::kNotFound, "no Backstage release manifest for '" + release +
-                                                  "'; see 'callboard releases list'"));
-  }
-  const std::string release_text = catalog->releases()[*release_index];
+  auto session = open_session(args);
+  if (!session) return report_error(ctx, session.error());
+  if (args.positional.empty()) return run_upgrade(ctx, args, *session);
 
   const std::string& target = args.positional.front();
-  std::optional<Packument> packument;
-  std::vector<ArtifactRecord> code_records;  // outlives `options`' view of it
-  Manifest manifest;
-  if (is_path(target)) {
-    if (args.has("newest"))
+  if (args.has("newest")) {
+    if (target.starts_with('.') || target.starts_with('/') || target.ends_with(".json")) {
       return usage_error(ctx, "scan", "--newest needs an indexed package, not a file");
-    auto m = manifest_from_path(target);
-    if (!m) return report_error(ctx, m.error());
-    manifest = std::move(*m);
-  } else {
-    auto [name, range] = split_package(target);
-    auto p = (*storage)->packument(name);
-    if (!p) return report_error(ctx, p.error());
-    if (!*p) {
-      return report_error(
-          ctx, make_error(ErrorCode::kNotFound, "'" + name +
-                                                    "' is not indexed; run 'callboard index "
-                                                    "--package " +
-                                                    name + "'"));
     }
-    packument = std::move(**p);
-    // What `callboard verify` stored about this package's tarballs: the
-    // backend system their code shows wins over package.json's.
-    auto stored = (*storage)->artifacts(name);
-    if (!stored) return report_error(ctx, stored.error());
-    code_records = std::move(*stored);
-    options.artifacts = code_records;
-    if (args.has("newest")) {
-      compat::MatrixBuilder builder(*catalog, options);
-      const compat::SupportMatrix matrix = builder.build(*packument);
-      // Honour a range: only versions it admits count.
-      std::optional<std::string> found;
-      if (range.empty()) {
-        found = matrix.newest(release_text, *tier);
-      } else {
-        auto parsed = semver::Range::parse(range);
-        if (!parsed) return report_error(ctx, parsed.error());
-        const std::size_t r = *release_index;
-        for (std::size_t v = matrix.versions.size(); v-- > 0;) {
-          if (!parsed->satisfied_by(std::string_view(matrix.versions[v]))) continue;
-          if (matrix.deprecated[v]) continue;
-          if (matrix.at(v, r) <= *tier) {
-            found = matrix.versions[v];
-            break;
-          }
-        }
-      }
-      // The verdict of the version found, which may be better than the
-      // minimum asked for (an aligned version answers --tier compatible).
-      std::optional<Tier> verdict;
-      if (found) {
-        const auto row = std::find(matrix.versions.begin(), matrix.versions.end(), *found);
-        if (row != matrix.versions.end()) {
-          verdict = matrix.at(static_cast<std::size_t>(row - matrix.versions.begin()), *release_index);
-        }
-      }
-      const std::string_view minimum = compat::to_string(*tier);
-      if (ctx.json) {
-        std::string doc = R"({"package":)" + json_string(packument->name) + R"(,"release":)" +
-                          json_string(release_text) + R"(,"minimumTier":)" + json_string(minimum) +
-                          R"(,"tier":)" + (verdict ? json_string(compat::to_string(*verdict)) : std::string("null")) +
-                          R"(,"version":)" + (found ? json_string(*found) : std::string("null")) + "}\n";
-        ctx.out << doc;
-      } else if (found) {
-        ctx.out << packument->name << '@' << *found << " is the newest version " << minimum
-                << (*tier == Tier::kAligned ? "" : " or better") << " on Backstage " << release_text;
-        if (verdict) ctx.out << ": " << compat::to_string(*verdict);
-        ctx.out << '\n';
-      } else {
-        ctx.out << "no version of " << packument->name << " is " << minimum
-                << (*tier == Tier::kAligned ? "" : " or better") << " on Backstage " << release_text
-                << '\n';
-      }
-      return static_cast<int>(found ? ExitCode::kOk : ExitCode::kNegative);
+    NewestRequest request;
+    request.package = target;
+    request.release = args.get("release").value_or("");
+    request.minimum = *tier;
+    request.app = args.get("app").value_or("");
+    request.node = args.get("node").value_or("");
+    request.target = args.get("target").value_or("");
+    request.releases_dir = args.get("releases").value_or("");
+    auto report = session->newest(request);
+    if (!report) return report_error(ctx, report.error());
+    const std::string_view minimum = compat::to_string(report->minimum);
+    if (ctx.json) {
+      ctx.out << codec::encode(*report) << '\n';
+    } else if (report->version) {
+      ctx.out << report->package << '@' << *report->version << " is the newest version " << minimum
+              << (report->minimum == Tier::kAligned ? "" : " or better") << " on Backstage " << report->release;
+      if (report->tier) ctx.out << ": " << compat::to_string(*report->tier);
+      ctx.out << '\n';
+    } else {
+      ctx.out << "no version of " << report->package << " is " << minimum
+              << (report->minimum == Tier::kAligned ? "" : " or better") << " on Backstage " << report->release
+              << '\n';
     }
-    const Manifest* picked = pick_version(*packument, range);
-    if (picked == nullptr) {
-      return report_error(ctx, make_error(ErrorCode::kNotFound,
-                                          "no version of " + name + " matches '" + range + "'"));
-    }
-    manifest = *picked;
+    return static_cast<int>(report->version ? ExitCode::kOk : ExitCode::kNegative);
   }
-  if (args.has("newest")) return usage_error(ctx, "scan", "--newest needs an indexed package");
 
-  auto result = compat::scan(manifest, *catalog, release_text, options);
-  if (!result) return report_error(ctx, result.error());
+  ScanRequest request;
+  request.package = target;
+  request.release = args.get("release").value_or("");
+  request.app = args.get("app").value_or("");
+  request.node = args.get("node").value_or("");
+  request.target = args.get("target").value_or("");
+  request.releases_dir = args.get("releases").value_or("");
+  auto report = session->scan(request);
+  if (!report) return report_error(ctx, report.error());
   if (ctx.json) {
-    ctx.out << compat::to_json(*result) << '\n';
+    ctx.out << codec::encode(*report) << '\n';
   } else {
-    print_scan(ctx.out, *result);
+    print_scan(ctx.out, report->scan);
     // And the releases this version supports, from the matrix rules.
-    compat::MatrixBuilder builder(*catalog, options);
-    const std::vector<Tier> row = builder.tiers(manifest);
-    std::vector<bool> aligned(row.size()), compatible(row.size());
-    for (std::size_t r = 0; r < row.size(); ++r) {
-      aligned[r] = row[r] == Tier::kAligned;
-      compatible[r] = row[r] == Tier::kCompatible;
+    std::vector<bool> aligned(report->tiers.size()), compatible(report->tiers.size());
+    for (std::size_t r = 0; r < report->tiers.size(); ++r) {
+      aligned[r] = report->tiers[r] == Tier::kAligned;
+      compatible[r] = report->tiers[r] == Tier::kCompatible;
     }
-    ctx.out << "releases where this version is aligned:    "
-            << release_spans(catalog->releases(), aligned) << '\n'
-            << "releases where this version is compatible: "
-            << release_spans(catalog->releases(), compatible) << '\n';
+    ctx.out << "releases where this version is aligned:    " << release_spans(report->releases, aligned) << '\n'
+            << "releases where this version is compatible: " << release_spans(report->releases, compatible)
+            << '\n';
   }
-  return exit_for(result->tier);
+  return exit_for(report->scan.tier);
 }
 
 void print_matrix_help(std::ostream& out) {
@@ -481,53 +244,16 @@ int run_matrix(Context& ctx, std::span<const std::string> raw) {
   }
   if (!args.error.empty()) return usage_error(ctx, "matrix", args.error);
   if (args.positional.size() != 1) return usage_error(ctx, "matrix", "expected one plugin id or package");
-  auto storage = open_existing_db(args);
-  if (!storage) return report_error(ctx, storage.error());
-  auto catalog = load_catalog(args, **storage);
-  if (!catalog) return report_error(ctx, catalog.error());
-
-  const std::string& wanted = args.positional.front();
-  std::vector<std::string> names;
-  std::string plugin_id;
-  auto plugin = (*storage)->plugin(wanted);
-  if (!plugin) return report_error(ctx, plugin.error());
-  if (*plugin) {
-    plugin_id = (*plugin)->id;
-    for (const auto& p : (*plugin)->packages) names.push_back(p.name);
-    for (const auto& p : (*plugin)->modules) names.push_back(p.name);
-  } else {
-    names.push_back(wanted);
-  }
-  std::vector<compat::SupportMatrix> matrices;
-  for (const auto& name : names) {
-    auto p = (*storage)->packument(name);
-    if (!p) return report_error(ctx, p.error());
-    if (!*p) continue;
-    // Versions whose tarball `callboard verify` stored are judged by their code.
-    auto stored = (*storage)->artifacts(name);
-    if (!stored) return report_error(ctx, stored.error());
-    compat::ScanOptions options;
-    options.artifacts = *stored;
-    compat::MatrixBuilder builder(*catalog, options);
-    matrices.push_back(builder.build(**p));
-  }
-  if (matrices.empty()) {
-    return report_error(ctx, make_error(ErrorCode::kNotFound, "'" + wanted +
-                                                                  "' is neither an indexed plugin "
-                                                                  "nor an indexed package"));
-  }
+  auto session = open_session(args);
+  if (!session) return report_error(ctx, session.error());
+  auto report = session->matrix(MatrixRequest{args.positional.front(), args.get("releases").value_or("")});
+  if (!report) return report_error(ctx, report.error());
   if (ctx.json) {
-    std::string doc = R"({"plugin":)" +
-                      (plugin_id.empty() ? std::string("null") : json_string(plugin_id)) +
-                      R"(,"matrices":[)";
-    for (std::size_t i = 0; i < matrices.size(); ++i) {
-      if (i > 0) doc += ',';
-      doc += compat::to_json(matrices[i]);
-    }
-    doc += "]}\n";
-    ctx.out << doc;
+    ctx.out << codec::encode(*report) << '\n';
     return 0;
   }
+  const std::string& plugin_id = report->plugin;
+  const std::vector<compat::SupportMatrix>& matrices = report->matrices;
   if (!plugin_id.empty()) ctx.out << "plugin " << plugin_id << '\n';
   for (const auto& m : matrices) {
     ctx.out << m.package << " (" << m.versions.size() << " versions x " << m.releases.size()

@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "callboard/codec.hpp"
+#include "callboard/json.hpp"
 #include "callboard/version.hpp"
 
 #include "cli/cli.hpp"
-#include "cli/json_writer.hpp"
 
 namespace callboard::cli {
 namespace {
@@ -85,10 +85,12 @@ void print_main_help(std::ostream& out) {
 
 int print_version(Context& ctx) {
   if (ctx.json) {
-    std::string doc = R"({"name":"callboard","version":)";
-    append_json_string(doc, callboard::version());
-    doc += "}\n";
-    ctx.out << doc;
+    JsonWriter w;
+    w.begin_object();
+    w.field("name", "callboard");
+    w.field("version", callboard::version());
+    w.end_object();
+    ctx.out << w.take() << '\n';
   } else {
     ctx.out << "callboard " << callboard::version() << '\n';
   }
@@ -164,12 +166,17 @@ int report_failure(Context& ctx, ExitCode exit_code, std::string_view code_name,
                    std::string_view message) {
   ctx.err << "callboard: " << message << '\n';
   if (ctx.json) {
-    std::string doc = R"({"error":{"code":)";
-    append_json_string(doc, code_name);
-    doc += R"(,"exit_code":)" + std::to_string(static_cast<int>(exit_code)) + R"(,"message":)";
-    append_json_string(doc, message);
-    doc += "}}\n";
-    ctx.out << doc;
+    JsonWriter w;
+    w.begin_object();
+    w.key("error");
+    w.begin_object();
+    w.field("code", code_name);
+    w.key("exit_code");
+    w.uint(static_cast<std::uint64_t>(exit_code));
+    w.field("message", message);
+    w.end_object();
+    w.end_object();
+    ctx.out << w.take() << '\n';
   }
   return static_cast<int>(exit_code);
 }

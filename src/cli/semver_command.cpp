@@ -28,10 +28,10 @@
 #include <string_view>
 #include <vector>
 
+#include "callboard/json.hpp"
 #include "callboard/semver.hpp"
 
 #include "cli/cli.hpp"
-#include "cli/json_writer.hpp"
 
 namespace callboard::cli {
 namespace {
@@ -131,17 +131,17 @@ bool is_valid(const Arg& v, sv::Options options) {
 
 int emit(Context& ctx, const std::vector<std::optional<std::string>>& lines) {
   if (ctx.json) {
-    std::string doc = "[";
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (i != 0) doc += ',';
-      if (lines[i]) {
-        append_json_string(doc, *lines[i]);
+    JsonWriter w;
+    w.begin_array();
+    for (const auto& line : lines) {
+      if (line) {
+        w.string(*line);
       } else {
-        doc += "null";
+        w.null();
       }
     }
-    doc += "]\n";
-    ctx.out << doc;
+    w.end_array();
+    ctx.out << w.take() << '\n';
   } else {
     std::string text;
     for (const auto& line : lines) {

@@ -197,4 +197,19 @@ std::vector<std::string> SupportMatrix::releases_with_support(Tier tier, bool in
   return out;
 }
 
+Result<std::optional<std::string>> SupportMatrix::newest_in_range(std::string_view range, std::string_view release,
+                                                                  Tier tier) const {
+  if (range.empty()) return newest(release, tier);
+  auto parsed = semver::Range::parse(range);
+  if (!parsed) return std::move(parsed).error();
+  const auto r = detail::find_release(releases, release);
+  if (!r) return std::optional<std::string>();
+  for (std::size_t v = versions.size(); v-- > 0;) {
+    if (!parsed->satisfied_by(std::string_view(versions[v]))) continue;
+    if (v < deprecated.size() && deprecated[v]) continue;
+    if (at(v, *r) <= tier) return std::optional<std::string>(versions[v]);
+  }
+  return std::optional<std::string>();
+}
+
 }  // namespace callboard::compat

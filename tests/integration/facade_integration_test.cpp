@@ -133,6 +133,35 @@ TEST_CASE("the CLI's --json and the facade's codecs give the same bytes", "[inte
   }
   CHECK(document(session->releases()) == s.cli({"releases", "list", "--db", s.db}).second);
 
+  // Scan: a version on a release, the newest compatible one, the matrix, an
+  // app's upgrade, and a package.json given as a path.
+  {
+    const std::string app = std::string(CALLBOARD_REPO_ROOT) + "/examples/sample-app";
+    ScanRequest scan;
+    scan.package = kBackend;
+    scan.release = "1.31";
+    CHECK(document(session->scan(scan)) == s.cli({"scan", kBackend, "--release", "1.31", "--db", s.db}).second);
+    NewestRequest newest;
+    newest.package = std::string(kBackend) + "@^1.0.0";
+    newest.release = "1.31.0";
+    newest.minimum = compat::Tier::kAligned;
+    CHECK(document(session->newest(newest)) ==
+          s.cli({"scan", newest.package, "--release", "1.31.0", "--newest", "--tier", "aligned", "--db", s.db})
+              .second);
+    CHECK(document(session->matrix(MatrixRequest{kBackend, {}})) == s.cli({"matrix", kBackend, "--db", s.db}).second);
+    CHECK(document(session->upgrade(UpgradeRequest{app, "1.32.0", {}})) ==
+          s.cli({"scan", "--app", app, "--release", "1.32.0", "--db", s.db}).second);
+    ScanRequest file;
+    file.package = app + "/packages/backend/package.json";
+    file.app = app;
+    CHECK(document(session->scan(file)) == s.cli({"scan", file.package, "--app", app, "--db", s.db}).second);
+    ScanRequest unknown;
+    unknown.package = "@backstage/plugin-nothing-here";
+    const auto [status, out] = s.cli({"scan", unknown.package, "--db", s.db});
+    CHECK(status == 4);
+    CHECK(document(session->scan(unknown)) == out);
+  }
+
   // Solve an install for the sample app from what the index holds (the
   // fixture registry serves only the todo plugin's packages; the rest of the
   // app is taken as installable), then check it: there is no plan yet.

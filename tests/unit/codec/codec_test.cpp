@@ -177,3 +177,23 @@ TEST_CASE("codec: solve and check requests round-trip", "[codec]") {
   REQUIRE_FALSE(unnamed.ok());
   CHECK(unnamed.error().detail("pointer") == "/changes/0/name");
 }
+
+TEST_CASE("codec: scanner requests round-trip", "[codec]") {
+  round_trip(ScanRequest{"@backstage/plugin-todo@^0.2", "1.31", "/srv/app", "20.x", "1.30.0", "/releases"},
+             codec::decode_scan_request);
+  round_trip(ScanRequest{}, codec::decode_scan_request);
+  NewestRequest n;
+  n.package = "@backstage/plugin-todo";
+  n.release = "1.x";
+  n.minimum = compat::Tier::kAligned;
+  n.node = "22";
+  round_trip(n, codec::decode_newest_request);
+  round_trip(UpgradeRequest{"/srv/app", "1.40.0", ""}, codec::decode_upgrade_request);
+  round_trip(MatrixRequest{"todo", "/releases"}, codec::decode_matrix_request);
+  auto incompatible = codec::decode_newest_request(R"({"package":"x","minimumTier":"incompatible"})");
+  REQUIRE_FALSE(incompatible.ok());
+  CHECK(incompatible.error().detail("pointer") == "/minimumTier");
+  auto unknown = codec::decode_scan_request(R"({"package":"x","tier":"aligned"})");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().detail("pointer") == "/tier");
+}
