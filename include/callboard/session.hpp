@@ -19,9 +19,11 @@
 /// 45 MB per 100,000 plugins to build) are built once per Session, not once
 /// per caller. The release catalog is built once and shared by every call
 /// until this Session writes releases or packuments (index, releases
-/// import, a solve that fetches its closure). Transfers (registry requests,
-/// tarball downloads) run outside that lock. A server opens one Session per
-/// storage and shares it.
+/// import, a solve that fetches its closure). Tarball downloads (verify,
+/// changelog) run outside that lock; index and a solve's closure fetch
+/// write what they download as it arrives, so they hold the storage for
+/// their whole run and other calls on the same Session wait. A server
+/// opens one Session per storage and shares it.
 
 #include <cstddef>
 #include <cstdint>
