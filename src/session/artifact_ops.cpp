@@ -125,22 +125,6 @@ bool VerifyReport::has_errors() const noexcept {
                      [](const Finding& f) { return f.severity == Severity::kError; });
 }
 
-std::string_view to_string(VerifyStore store) noexcept {
-  switch (store) {
-    case VerifyStore::kIfExists: return "if-exists";
-    case VerifyStore::kAlways: return "always";
-    case VerifyStore::kNever: return "never";
-  }
-  return "if-exists";
-}
-
-std::optional<VerifyStore> parse_verify_store(std::string_view text) noexcept {
-  for (VerifyStore s : {VerifyStore::kIfExists, VerifyStore::kAlways, VerifyStore::kNever}) {
-    if (to_string(s) == text) return s;
-  }
-  return std::nullopt;
-}
-
 Result<Manifest> Session::registry_manifest(std::string_view name_view, std::string_view wanted_view,
                                             std::stop_token stop) {
   const std::string name(name_view);

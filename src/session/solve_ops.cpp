@@ -27,22 +27,6 @@ constexpr std::size_t kMaxPlanBytes = 64u << 20;
 
 }  // namespace
 
-std::string_view to_string(ApplyMode mode) noexcept {
-  switch (mode) {
-    case ApplyMode::kNone: return "none";
-    case ApplyMode::kDryRun: return "dry-run";
-    case ApplyMode::kWrite: return "write";
-  }
-  return "none";
-}
-
-std::optional<ApplyMode> parse_apply_mode(std::string_view text) noexcept {
-  for (ApplyMode m : {ApplyMode::kNone, ApplyMode::kDryRun, ApplyMode::kWrite}) {
-    if (to_string(m) == text) return m;
-  }
-  return std::nullopt;
-}
-
 Result<SolveReport> Session::solve(const SolveCommand& command,
                                    const std::function<void(const ClosureProgress&)>& progress, std::stop_token stop) {
   if (command.changes.empty()) return make_error(ErrorCode::kInvalidArgument, "name at least one package to change");
