@@ -1,8 +1,8 @@
 // libFuzzer target: the product API's request decoders (callboard/codec.hpp,
 // src/codec/requests.cpp), the part of the codecs that reads what a front
 // end was sent: a REST body, a binding's argument, a JSON file. The request
-// codec, the request enums' text, the scanner (compat) and the solver's
-// value types are compiled in here; the fuzz library holds the parsers.
+// codec is compiled in here; the fuzz library holds the parser modules and
+// the scanner (compat), whose tier names the requests use.
 //
 // Checked for every decoder on every input: no crash or throw; a failure
 // carries a message, invalid_argument or resource_exhausted, and says where
@@ -16,19 +16,6 @@
 #include "callboard/codec.hpp"
 
 #include "codec/requests.cpp"    // NOLINT(bugprone-suspicious-include)
-#include "session/names.cpp"     // NOLINT(bugprone-suspicious-include)
-#include "compat/catalog.cpp"    // NOLINT(bugprone-suspicious-include)
-#include "compat/checks.cpp"     // NOLINT(bugprone-suspicious-include)
-#include "compat/json.cpp"       // NOLINT(bugprone-suspicious-include)
-#include "compat/matrix.cpp"     // NOLINT(bugprone-suspicious-include)
-#include "compat/upgrade.cpp"    // NOLINT(bugprone-suspicious-include)
-#include "solver/edits.cpp"      // NOLINT(bugprone-suspicious-include)
-#include "solver/engine.cpp"     // NOLINT(bugprone-suspicious-include)
-#include "solver/explain.cpp"    // NOLINT(bugprone-suspicious-include)
-#include "solver/json.cpp"       // NOLINT(bugprone-suspicious-include)
-#include "solver/model.cpp"      // NOLINT(bugprone-suspicious-include)
-#include "solver/solve.cpp"      // NOLINT(bugprone-suspicious-include)
-#include "solver/memory_source.cpp"  // NOLINT(bugprone-suspicious-include)
 
 #include "fuzz_check.hpp"
 

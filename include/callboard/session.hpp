@@ -25,6 +25,7 @@
 /// their whole run and other calls on the same Session wait. A server
 /// opens one Session per storage and shares it.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +35,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "callboard/artifact.hpp"
@@ -115,6 +117,27 @@ struct ReleaseList {
   friend bool operator==(const ReleaseList&, const ReleaseList&) = default;
 };
 
+/// Enum <-> text through a table of (value, text) pairs: the request
+/// enums' names below.
+namespace session_names {
+template <typename E, std::size_t N>
+[[nodiscard]] constexpr std::string_view text_of(const std::array<std::pair<E, std::string_view>, N>& table,
+                                                 E value) noexcept {
+  for (const auto& [v, text] : table) {
+    if (v == value) return text;
+  }
+  return table.front().second;
+}
+template <typename E, std::size_t N>
+[[nodiscard]] constexpr std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& table,
+                                                  std::string_view text) noexcept {
+  for (const auto& [v, name] : table) {
+    if (name == text) return v;
+  }
+  return std::nullopt;
+}
+}  // namespace session_names
+
 /// Whether `verify` writes what the tarball holds into the storage.
 enum class VerifyStore : std::uint8_t {
   /// Only into a storage that exists already (verifying must not leave a
@@ -125,9 +148,16 @@ enum class VerifyStore : std::uint8_t {
   /// Never.
   kNever,
 };
+/// The text of each VerifyStore value in request documents (stable).
+inline constexpr std::array<std::pair<VerifyStore, std::string_view>, 3> kVerifyStoreNames = {
+    {{VerifyStore::kIfExists, "if-exists"}, {VerifyStore::kAlways, "always"}, {VerifyStore::kNever, "never"}}};
 /// "if-exists", "always", "never".
-CALLBOARD_EXPORT std::string_view to_string(VerifyStore store) noexcept;
-CALLBOARD_EXPORT std::optional<VerifyStore> parse_verify_store(std::string_view text) noexcept;
+[[nodiscard]] inline std::string_view to_string(VerifyStore store) noexcept {
+  return session_names::text_of(kVerifyStoreNames, store);
+}
+[[nodiscard]] inline std::optional<VerifyStore> parse_verify_store(std::string_view text) noexcept {
+  return session_names::value_of(kVerifyStoreNames, text);
+}
 
 struct VerifyRequest {
   std::string package;
@@ -286,9 +316,16 @@ enum class ApplyMode : std::uint8_t {
   kDryRun,  ///< compute the file changes (diffs), write nothing
   kWrite,   ///< write the edits (backups under <app>/.callboard/backup/) and save the plan
 };
+/// The text of each ApplyMode value in request documents (stable).
+inline constexpr std::array<std::pair<ApplyMode, std::string_view>, 3> kApplyModeNames = {
+    {{ApplyMode::kNone, "none"}, {ApplyMode::kDryRun, "dry-run"}, {ApplyMode::kWrite, "write"}}};
 /// "none", "dry-run", "write".
-CALLBOARD_EXPORT std::string_view to_string(ApplyMode mode) noexcept;
-CALLBOARD_EXPORT std::optional<ApplyMode> parse_apply_mode(std::string_view text) noexcept;
+[[nodiscard]] inline std::string_view to_string(ApplyMode mode) noexcept {
+  return session_names::text_of(kApplyModeNames, mode);
+}
+[[nodiscard]] inline std::optional<ApplyMode> parse_apply_mode(std::string_view text) noexcept {
+  return session_names::value_of(kApplyModeNames, text);
+}
 
 /// A change to a Backstage app, as a front end states it.
 struct SolveCommand {

@@ -43,6 +43,7 @@
 #include <string_view>
 #include <vector>
 
+#include "callboard/backstage.hpp"
 #include "callboard/error.hpp"
 #include "callboard/export.hpp"
 #include "callboard/json_edit.hpp"
@@ -112,7 +113,14 @@ CALLBOARD_EXPORT std::unique_ptr<PackageSource> storage_package_source(backend::
 /// app API packages (@backstage/core-plugin-api, core-app-api,
 /// frontend-plugin-api, frontend-app-api, backend-plugin-api,
 /// backend-app-api, plugin-catalog-react), react and react-dom.
-CALLBOARD_EXPORT std::vector<std::string> default_singletons();
+inline std::vector<std::string> default_singletons() {
+  // Backstage's own (the registry's and the scanner's list), plus React,
+  // whose hooks break when two copies are loaded.
+  std::vector<std::string> out(backstage::kSingletonPackages.begin(), backstage::kSingletonPackages.end());
+  out.emplace_back("react");
+  out.emplace_back("react-dom");
+  return out;
+}
 
 enum class ChangeKind : std::uint8_t {
   kAdd,      ///< install a package the app does not list yet (or re-range one it lists)

@@ -38,22 +38,11 @@ constexpr std::array<std::pair<solver::ChangeKind, std::string_view>, 3> kKinds 
     {{solver::ChangeKind::kAdd, "add"}, {solver::ChangeKind::kUpgrade, "upgrade"},
      {solver::ChangeKind::kRemove, "remove"}}};
 
-template <typename T, std::size_t N>
-std::string_view text_of(const std::array<std::pair<T, std::string_view>, N>& table, T value) {
-  for (const auto& [v, text] : table) {
-    if (v == value) return text;
-  }
-  return table.front().second;
-}
+using session_names::text_of;
 
 template <typename T, std::size_t N>
 auto parser_of(const std::array<std::pair<T, std::string_view>, N>& table) {
-  return [&table](std::string_view text) -> std::optional<T> {
-    for (const auto& [v, t] : table) {
-      if (t == text) return v;
-    }
-    return std::nullopt;
-  };
+  return [&table](std::string_view text) { return session_names::value_of(table, text); };
 }
 
 std::optional<compat::Tier> parse_minimum(std::string_view text) {

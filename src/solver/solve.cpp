@@ -47,15 +47,6 @@ std::string_view to_string(ReasonKind kind) noexcept {
   return "unspecified";
 }
 
-std::vector<std::string> default_singletons() {
-  // Backstage's own (the registry's and the scanner's list), plus React,
-  // whose hooks break when two copies are loaded.
-  std::vector<std::string> out(backstage::kSingletonPackages.begin(),
-                               backstage::kSingletonPackages.end());
-  out.emplace_back("react");
-  out.emplace_back("react-dom");
-  return out;
-}
 
 namespace {
 
