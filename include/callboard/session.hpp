@@ -375,8 +375,9 @@ class CALLBOARD_EXPORT Session {
  public:
   /// Checks the options; opens nothing yet (the storage is opened by the
   /// first call that needs it, so that a call that only reads never
-  /// creates one). Errors: kInvalidArgument for a malformed storage URL
-  /// scheme is reported by the first call instead.
+  /// creates one). Errors: kInvalidArgument for max_concurrency outside
+  /// 1..256. A storage URL with an unknown scheme, or a storage that cannot
+  /// be opened, is the error of the first call that uses it.
   static Result<Session> open(SessionOptions options);
 
   Session(Session&&) noexcept;
