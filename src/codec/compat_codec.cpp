@@ -7,15 +7,13 @@
 #include "callboard/codec.hpp"
 #include "callboard/compat.hpp"
 #include "callboard/json.hpp"
+#include "codec/writers.hpp"
 
 namespace callboard::codec {
 namespace {
 
-void string_array(JsonWriter& w, const std::vector<std::string>& values) {
-  w.begin_array();
-  for (const auto& v : values) w.string(v);
-  w.end_array();
-}
+using detail::failure_array;
+using detail::string_array;
 
 /// A document of another codec with members appended before its closing brace.
 JsonWriter extend(const std::string& document) {

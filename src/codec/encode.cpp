@@ -6,15 +6,13 @@
 #include "callboard/codec.hpp"
 #include "callboard/compat.hpp"
 #include "callboard/json.hpp"
+#include "codec/writers.hpp"
 
 namespace callboard::codec {
 namespace {
 
-void string_array(JsonWriter& w, const std::vector<std::string>& values) {
-  w.begin_array();
-  for (const auto& v : values) w.string(v);
-  w.end_array();
-}
+using detail::failure_array;
+using detail::string_array;
 
 void timestamp_text(JsonWriter& w, Timestamp t) { w.string(t == Timestamp{} ? "" : format_timestamp(t)); }
 
@@ -83,15 +81,7 @@ std::string encode(const IndexReport& r) {
   w.key("missing");
   string_array(w, r.missing);
   w.key("failures");
-  w.begin_array();
-  for (const IndexFailure& f : r.failures) {
-    w.begin_object();
-    w.field("package", f.package);
-    w.field("code", to_string(f.error.code));
-    w.field("message", f.error.message);
-    w.end_object();
-  }
-  w.end_array();
+  failure_array(w, r.failures);
   w.end_object();
   return w.take();
 }

@@ -12,20 +12,18 @@
 #include "callboard/codec.hpp"
 #include "callboard/compat.hpp"
 #include "callboard/json.hpp"
+#include "codec/writers.hpp"
 #include "callboard/solver.hpp"
 #include "codec/reader.hpp"
 
 namespace callboard::codec {
 namespace {
 
+using detail::failure_array;
+using detail::string_array;
+
 using detail::decode;
 using detail::Reader;
-
-void string_array(JsonWriter& w, const std::vector<std::string>& values) {
-  w.begin_array();
-  for (const auto& v : values) w.string(v);
-  w.end_array();
-}
 
 constexpr std::array<std::pair<solver::UnknownPackages, std::string_view>, 2> kUnknown = {
     {{solver::UnknownPackages::kFail, "fail"}, {solver::UnknownPackages::kAssumeExternal, "assume-external"}}};

@@ -6,16 +6,14 @@
 
 #include "callboard/codec.hpp"
 #include "callboard/json.hpp"
+#include "codec/writers.hpp"
 #include "callboard/solver.hpp"
 
 namespace callboard::codec {
 namespace {
 
-void string_array(JsonWriter& w, const std::vector<std::string>& values) {
-  w.begin_array();
-  for (const auto& v : values) w.string(v);
-  w.end_array();
-}
+using detail::failure_array;
+using detail::string_array;
 
 void encode_closure(JsonWriter& w, const ClosureReport& c) {
   w.begin_object();
@@ -42,15 +40,7 @@ void encode_closure(JsonWriter& w, const ClosureReport& c) {
   }
   w.end_array();
   w.key("failures");
-  w.begin_array();
-  for (const IndexFailure& f : c.failures) {
-    w.begin_object();
-    w.field("package", f.package);
-    w.field("code", to_string(f.error.code));
-    w.field("message", f.error.message);
-    w.end_object();
-  }
-  w.end_array();
+  failure_array(w, c.failures);
   w.end_object();
 }
 

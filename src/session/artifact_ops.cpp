@@ -108,6 +108,20 @@ std::vector<Finding> tarball_findings(const Manifest& registry, const PackageCon
   return out;
 }
 
+/// The manifest's tarball through the Session's transport, npm
+/// credentials and cache, verified against the registry's integrity.
+Result<FetchedTarball> verified_tarball(Session::State& state, const Manifest& manifest, std::stop_token stop) {
+  auto npm = state.npm_config();
+  if (!npm) return std::move(npm).error();
+  auto transport = state.transport_for_registry();
+  if (!transport) return std::move(transport).error();
+  auto cache = state.artifact_cache();
+  if (!cache) return std::move(cache).error();
+  FetchOptions options;
+  options.cache = *cache;
+  return fetch_package_tarball(**transport, **npm, manifest, options, std::move(stop));
+}
+
 /// Removes a temporary folder when it goes out of scope.
 struct TemporaryFolder {
   fs::path path;
@@ -183,15 +197,7 @@ Result<VerifyReport> Session::verify(const VerifyRequest& request, std::stop_tok
   }
   auto manifest = registry_manifest(request.package, request.version, stop);
   if (!manifest) return std::move(manifest).error();
-  auto npm = state_->npm_config();
-  if (!npm) return std::move(npm).error();
-  auto transport = state_->transport_for_registry();
-  if (!transport) return std::move(transport).error();
-  auto cache = state_->artifact_cache();
-  if (!cache) return std::move(cache).error();
-  FetchOptions options;
-  options.cache = *cache;
-  auto tarball = fetch_package_tarball(**transport, **npm, *manifest, options, stop);
+  auto tarball = verified_tarball(*state_, *manifest, stop);
   if (!tarball) return std::move(tarball).error();
 
   // Extract for real (the proof that it is safe to), then read it.
@@ -265,15 +271,7 @@ Result<ChangelogReport> Session::changelog(const ChangelogRequest& request, std:
   }
   auto manifest = registry_manifest(request.package, request.to, stop);
   if (!manifest) return std::move(manifest).error();
-  auto npm = state_->npm_config();
-  if (!npm) return std::move(npm).error();
-  auto transport = state_->transport_for_registry();
-  if (!transport) return std::move(transport).error();
-  auto cache = state_->artifact_cache();
-  if (!cache) return std::move(cache).error();
-  FetchOptions options;
-  options.cache = *cache;
-  auto tarball = fetch_package_tarball(**transport, **npm, *manifest, options, stop);
+  auto tarball = verified_tarball(*state_, *manifest, stop);
   if (!tarball) return std::move(tarball).error();
   auto contents = read_package_contents(tarball->bytes);
   if (!contents) return std::move(contents).error();

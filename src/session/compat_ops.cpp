@@ -209,20 +209,43 @@ static Result<std::shared_ptr<const compat::ReleaseCatalog>> catalog_for(Session
   return shared;
 }
 
+/// What scan and newest share: the storage, the catalog, the host, the
+/// release the request names and the scan options for them. `options.host`
+/// points into `host`: keep the struct where it was made.
+struct ScanContext {
+  std::shared_ptr<backend::Storage> storage;
+  std::shared_ptr<const compat::ReleaseCatalog> catalog;
+  std::unique_ptr<Host> host;
+  std::string release;
+  compat::ScanOptions options;
+};
+
+template <typename Request>
+Result<ScanContext> scan_context(Session::State& state, const Request& request) {
+  ScanContext c;
+  auto storage = state.storage_for(StorageAccess::kRead);
+  if (!storage) return std::move(storage).error();
+  c.storage = std::move(*storage);
+  auto catalog = catalog_for(state, *c.storage, request.releases_dir);
+  if (!catalog) return std::move(catalog).error();
+  c.catalog = std::move(*catalog);
+  auto host = host_for(request.app, request.node);
+  if (!host) return std::move(host).error();
+  c.host = std::make_unique<Host>(std::move(*host));
+  auto release = release_for(*c.catalog, request.release, *c.host);
+  if (!release) return std::move(release).error();
+  c.release = std::move(*release);
+  if (c.host->given) c.options.host = &c.host->profile;
+  c.options.declared_target = request.target;
+  return c;
+}
+
 Result<ScanReport> Session::scan(const ScanRequest& request) {
   if (request.package.empty()) return make_error(ErrorCode::kInvalidArgument, "name a package to scan");
   std::lock_guard lock(state_->storage_mutex);
-  auto storage = state_->storage_for(StorageAccess::kRead);
-  if (!storage) return std::move(storage).error();
-  auto catalog = catalog_for(*state_, **storage, request.releases_dir);
-  if (!catalog) return std::move(catalog).error();
-  auto host = host_for(request.app, request.node);
-  if (!host) return std::move(host).error();
-  auto release = release_for(**catalog, request.release, *host);
-  if (!release) return std::move(release).error();
-  compat::ScanOptions options;
-  if (host->given) options.host = &host->profile;
-  options.declared_target = request.target;
+  auto context = scan_context(*state_, request);
+  if (!context) return std::move(context).error();
+  auto& [storage, catalog, host, release, options] = *context;
 
   Manifest manifest;
   std::vector<ArtifactRecord> code_records;  // outlives `options`' view of it
@@ -232,12 +255,12 @@ Result<ScanReport> Session::scan(const ScanRequest& request) {
     manifest = std::move(*m);
   } else {
     auto [name, range] = split_package(request.package);
-    auto p = (*storage)->packument(name);
+    auto p = storage->packument(name);
     if (!p) return std::move(p).error();
     if (!*p) return not_indexed(name);
     // What `verify` stored about this package's tarballs: the backend
     // system their code shows wins over package.json's.
-    auto stored = (*storage)->artifacts(name);
+    auto stored = storage->artifacts(name);
     if (!stored) return std::move(stored).error();
     code_records = std::move(*stored);
     options.artifacts = code_records;
@@ -249,13 +272,13 @@ Result<ScanReport> Session::scan(const ScanRequest& request) {
     }
     manifest = *picked;
   }
-  auto result = compat::scan(manifest, **catalog, *release, options);
+  auto result = compat::scan(manifest, *catalog, release, options);
   if (!result) return std::move(result).error();
   ScanReport report;
   report.scan = std::move(*result);
-  compat::MatrixBuilder builder(**catalog, options);
+  compat::MatrixBuilder builder(*catalog, options);
   report.tiers = builder.tiers(manifest);
-  report.releases = (*catalog)->releases();
+  report.releases = catalog->releases();
   return report;
 }
 
@@ -267,38 +290,30 @@ Result<NewestReport> Session::newest(const NewestRequest& request) {
     return make_error(ErrorCode::kInvalidArgument, "the newest version needs an indexed package, not a file");
   }
   std::lock_guard lock(state_->storage_mutex);
-  auto storage = state_->storage_for(StorageAccess::kRead);
-  if (!storage) return std::move(storage).error();
-  auto catalog = catalog_for(*state_, **storage, request.releases_dir);
-  if (!catalog) return std::move(catalog).error();
-  auto host = host_for(request.app, request.node);
-  if (!host) return std::move(host).error();
-  auto release = release_for(**catalog, request.release, *host);
-  if (!release) return std::move(release).error();
-  compat::ScanOptions options;
-  if (host->given) options.host = &host->profile;
-  options.declared_target = request.target;
+  auto context = scan_context(*state_, request);
+  if (!context) return std::move(context).error();
+  auto& [storage, catalog, host, release, options] = *context;
   auto [name, range] = split_package(request.package);
-  auto p = (*storage)->packument(name);
+  auto p = storage->packument(name);
   if (!p) return std::move(p).error();
   if (!*p) return not_indexed(name);
-  auto stored = (*storage)->artifacts(name);
+  auto stored = storage->artifacts(name);
   if (!stored) return std::move(stored).error();
   options.artifacts = *stored;
-  compat::MatrixBuilder builder(**catalog, options);
+  compat::MatrixBuilder builder(*catalog, options);
   const compat::SupportMatrix matrix = builder.build(**p);
-  auto found = matrix.newest_in_range(range, *release, request.minimum);
+  auto found = matrix.newest_in_range(range, release, request.minimum);
   if (!found) return std::move(found).error().with("package", name);
   NewestReport report;
   report.package = (*p)->name;
-  report.release = *release;
+  report.release = release;
   report.minimum = request.minimum;
   report.version = *found;
   if (report.version) {
     // The verdict of the version found, which may be better than the
     // minimum asked for (an aligned version answers "compatible").
     const auto row = std::find(matrix.versions.begin(), matrix.versions.end(), *report.version);
-    const auto column = (*catalog)->find(*release);
+    const auto column = catalog->find(release);
     if (row != matrix.versions.end() && column) {
       report.tier = matrix.at(static_cast<std::size_t>(row - matrix.versions.begin()), *column);
     }
