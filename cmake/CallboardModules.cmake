@@ -23,7 +23,7 @@ set(CALLBOARD_PUBLIC_HEADERS_core error.hpp export.hpp digest.hpp version.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_semver semver.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_npm npm_config.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_model model.hpp backstage.hpp json.hpp json_edit.hpp)
-set(CALLBOARD_PUBLIC_HEADERS_backends backend/storage.hpp backend/transport.hpp)
+set(CALLBOARD_PUBLIC_HEADERS_backends backend/storage.hpp backend/tenant.hpp backend/transport.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_registry registry.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_artifact artifact.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_solver solver.hpp)
@@ -31,7 +31,7 @@ set(CALLBOARD_PUBLIC_HEADERS_compat compat.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_session session.hpp)
 set(CALLBOARD_PUBLIC_HEADERS_codec codec.hpp)
 # Headers of no module: for code outside the library only.
-set(CALLBOARD_PUBLIC_HEADERS_umbrella callboard.hpp)
+set(CALLBOARD_PUBLIC_HEADERS_umbrella callboard.hpp backend/conformance.hpp)
 
 # Third-party libraries each module's sources use (compile-time usage
 # requirements; the `callboard` library links them all).

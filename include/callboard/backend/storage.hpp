@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "callboard/backend/tenant.hpp"
 #include "callboard/error.hpp"
 #include "callboard/export.hpp"
 #include "callboard/model.hpp"
@@ -135,7 +136,8 @@ class CALLBOARD_EXPORT Transaction {
  public:
   /// Bumped whenever a virtual function is added, removed or changed.
   /// 2: artifact records (put_artifact; artifact, artifacts).
-  static constexpr std::uint32_t kInterfaceVersion = 2;
+  /// 3: the tenant-scoped stores (decision_rows ... admin_rows).
+  static constexpr std::uint32_t kInterfaceVersion = 3;
 
   virtual ~Transaction();
   Transaction() = default;
@@ -161,6 +163,21 @@ class CALLBOARD_EXPORT Transaction {
   /// Ends the transaction: the Storage may begin() the next one even while
   /// this object is still alive.
   virtual Result<void> commit() noexcept = 0;
+
+  /// One tenant's stores inside this transaction (callboard/backend/tenant.hpp).
+  [[nodiscard]] TenantStores tenant(const TenantId& id);
+  /// The cross-tenant handle, for operators.
+  [[nodiscard]] AdminStore admin();
+
+ protected:
+  /// The row interfaces behind the tenant stores, owned by the transaction;
+  /// nullptr (the default) for a domain the backend does not implement, so
+  /// that its store answers kUnimplemented.
+  virtual DecisionBackend* decision_rows() noexcept { return nullptr; }
+  virtual AuditBackend* audit_rows() noexcept { return nullptr; }
+  virtual ConfigBackend* config_rows() noexcept { return nullptr; }
+  virtual RolloutBackend* rollout_rows() noexcept { return nullptr; }
+  virtual AdminBackend* admin_rows() noexcept { return nullptr; }
 };
 
 class CALLBOARD_EXPORT Storage {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "backends/search_common.hpp"
+#include "backends/storage_memory/memory_tenant.hpp"
 
 namespace callboard::backend::detail {
 
@@ -56,6 +57,7 @@ struct Data {
   // Keyed by name, then version.
   std::map<std::string, std::map<std::string, ArtifactRecord, std::less<>>, std::less<>> artifacts;
   std::shared_ptr<const PluginIndex> plugins = std::make_shared<PluginIndex>();
+  std::shared_ptr<const TenantMap> tenants = std::make_shared<TenantMap>();
 };
 
 // Shared by a MemoryStorage and its transactions, so that a transaction that
@@ -210,11 +212,19 @@ class MemoryTransaction final : public Transaction {
       std::lock_guard lock(state_->mutex);
       for (auto& op : ops_) op(state_->data);
       ops_.clear();
+      if (auto tenants = rows_.written()) state_->data.tenants = std::move(tenants);
       committed_ = true;
       state_->transaction_open = false;
       return ok_result();
     });
   }
+
+ protected:
+  DecisionBackend* decision_rows() noexcept override { return &rows_; }
+  AuditBackend* audit_rows() noexcept override { return &rows_; }
+  ConfigBackend* config_rows() noexcept override { return &rows_; }
+  RolloutBackend* rollout_rows() noexcept override { return &rows_; }
+  AdminBackend* admin_rows() noexcept override { return &rows_; }
 
  private:
   Result<void> usable(std::string_view operation) const {
@@ -236,6 +246,11 @@ class MemoryTransaction final : public Transaction {
   std::shared_ptr<State> state_;
   std::vector<Op> ops_;
   bool committed_ = false;
+  MemoryTenantRows rows_{[state = state_] {
+                           std::lock_guard lock(state->mutex);
+                           return state->data.tenants;
+                         },
+                         [this] { return !committed_; }};
 };
 
 template <typename Map>

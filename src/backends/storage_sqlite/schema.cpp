@@ -136,9 +136,105 @@ CREATE TABLE artifacts (
 );
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// The tenant-scoped stores (callboard/backend/tenant.hpp). Every table is
+// keyed by tenant first, so every lookup of one tenant is an index range of
+// its own rows and no query needs another tenant's. Times are milliseconds
+// since the epoch; documents are the caller's text, kept as given.
+constexpr std::string_view kSchema3 = R"sql(
+CREATE TABLE tenant_decisions (
+  tenant   TEXT NOT NULL,
+  id       TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  outcome  TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+CREATE INDEX tenant_decisions_page ON tenant_decisions(tenant, at, id);
+
+CREATE TABLE tenant_approvals (
+  tenant          TEXT NOT NULL,
+  id              TEXT NOT NULL,
+  decision_id     TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  requested_by    TEXT NOT NULL,
+  created         INTEGER NOT NULL,
+  expires         INTEGER NOT NULL,
+  state           TEXT NOT NULL,
+  revision        INTEGER NOT NULL,
+  document        TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+CREATE INDEX tenant_approvals_page ON tenant_approvals(tenant, created, id);
+CREATE UNIQUE INDEX tenant_approvals_key ON tenant_approvals(tenant, idempotency_key) WHERE idempotency_key <> '';
+
+CREATE TABLE tenant_audit (
+  tenant   TEXT NOT NULL,
+  idx      INTEGER NOT NULL,
+  at       INTEGER NOT NULL,
+  kind     TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (tenant, idx)
+);
+
+CREATE TABLE tenant_audit_checkpoints (
+  tenant TEXT NOT NULL,
+  size   INTEGER NOT NULL,
+  note   TEXT NOT NULL,
+  PRIMARY KEY (tenant, size)
+);
+
+CREATE TABLE tenant_config (
+  tenant   TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  removed  INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  actor    TEXT NOT NULL,
+  comment  TEXT NOT NULL,
+  PRIMARY KEY (tenant, key, revision)
+);
+
+CREATE TABLE tenant_rollouts (
+  tenant   TEXT NOT NULL,
+  id       TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  finished INTEGER NOT NULL,
+  updated  INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+
+CREATE TABLE tenant_rollout_steps (
+  tenant     TEXT NOT NULL,
+  rollout_id TEXT NOT NULL,
+  step       TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  token      INTEGER NOT NULL,
+  at         INTEGER NOT NULL,
+  document   TEXT NOT NULL,
+  PRIMARY KEY (tenant, rollout_id, step)
+);
+CREATE INDEX tenant_rollout_steps_order ON tenant_rollout_steps(tenant, rollout_id, seq);
+
+CREATE TABLE tenant_leases (
+  tenant  TEXT NOT NULL,
+  name    TEXT NOT NULL,
+  holder  TEXT NOT NULL,
+  token   INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name)
+);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "initial schema: packuments, sync, plugins + FTS5, releases, directory, meta", kSchema1},
     {2, "artifacts: what verified package tarballs hold", kSchema2},
+    {3, "tenant stores: decisions, approvals, audit, configuration, rollouts, leases", kSchema3},
 }};
 
 }  // namespace

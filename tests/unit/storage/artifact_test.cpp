@@ -156,8 +156,8 @@ TEST_CASE("storage: put_artifact replaces, and follows the transaction rules", "
   }
 }
 
-TEST_CASE("storage: interface versions say artifact records exist", "[storage][artifact]") {
-  STATIC_REQUIRE(Transaction::kInterfaceVersion == 2);
+TEST_CASE("storage: interface versions say artifact records (2) and tenant stores (3) exist", "[storage][artifact]") {
+  STATIC_REQUIRE(Transaction::kInterfaceVersion == 3);
   STATIC_REQUIRE(Storage::kInterfaceVersion == 2);
 }
 
@@ -170,8 +170,8 @@ TEST_CASE("sqlite: artifact records persist across reopen", "[storage][sqlite][a
   CHECK(need(s->artifact("@demo/p", "1.0.0")) == std::optional<ArtifactRecord>(r));
 }
 
-TEST_CASE("sqlite: a schema 1 database opens, migrates to 2 and keeps its data", "[storage][sqlite][artifact]") {
-  REQUIRE(callboard::backend::detail::sqlite_schema_version() == 2);
+TEST_CASE("sqlite: a schema 1 database opens, migrates to 3 and keeps its data", "[storage][sqlite][artifact]") {
+  REQUIRE(callboard::backend::detail::sqlite_schema_version() == 3);
   TempDir dir;
   const fs::path file = dir.path() / "old.db";
   fs::copy_file(fs::path(CALLBOARD_REPO_ROOT) / "tests/fixtures/storage/schema1.db", file);
@@ -197,14 +197,21 @@ TEST_CASE("sqlite: a schema 1 database opens, migrates to 2 and keeps its data",
     // The new table works.
     CHECK(need(s->artifacts("@backstage/plugin-proxy-backend")).empty());
     put(*s, {record("@backstage/plugin-proxy-backend", "0.6.20")});
+    // And so do the tenant tables of schema 3.
+    auto txn = need(s->begin());
+    const auto tenant = TenantId::parse("acme").value();
+    need(txn->tenant(tenant).audit().append(std::vector<AuditEntry>{AuditEntry{0, {}, "test", "me", "{}"}}, 0));
+    need(txn->commit());
     need(s->check());
   }
   const std::string after = read_file(file);
   std::uint32_t version = 0;
   for (std::size_t i = 0; i < 4; ++i) version = (version << 8) | static_cast<unsigned char>(after[60 + i]);
-  CHECK(version == 2);
+  CHECK(version == 3);
   // Reopening migrates nothing more and keeps both old and new rows.
   auto s = need(open_storage(url_for(file)));
   CHECK(need(s->artifact("@backstage/plugin-proxy-backend", "0.6.20")).has_value());
   CHECK(need(s->plugin_ids()) == std::vector<std::string>{"proxy"});
+  auto txn = need(s->begin());
+  CHECK(need(txn->tenant(TenantId::parse("acme").value()).audit().size()) == 1);
 }
