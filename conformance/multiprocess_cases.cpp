@@ -143,7 +143,7 @@ void compare_and_swap(Context& c) {
                         std::uint64_t revision = 0;
                         long value = 0;
                         {
-                          auto read = mine->begin();
+                          auto read = mine->begin(TransactionMode::kRead);
                           if (!read) return std::move(read).error();
                           auto v = (*read)->tenant(a).config().value("counter");
                           if (!v) return std::move(v).error();
@@ -202,7 +202,7 @@ void audit_appends(Context& c) {
                       retrying("append", [&]() -> Result<void> {
                         std::uint64_t size = 0;
                         {
-                          auto read = mine->begin();
+                          auto read = mine->begin(TransactionMode::kRead);
                           if (!read) return std::move(read).error();
                           auto s = (*read)->tenant(a).audit().size();
                           if (!s) return std::move(s).error();

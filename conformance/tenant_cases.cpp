@@ -427,6 +427,47 @@ void transactions(Context& c) {
   CB_CHECK(value && value->document == "{\"v\":1}");
 }
 
+// A read transaction: its snapshot, unchanged by later commits; no write
+// through it to any store.
+void read_transactions(Context& c) {
+  auto storage = c.fresh();
+  const auto a = tenant("tenant-a");
+  committed(c, *storage, [&](Transaction& txn) {
+    CB_NEED(txn.tenant(a).config().write(change("k", "{\"v\":1}", 0), 0));
+    CB_NEED(txn.tenant(a).audit().append(std::vector<AuditEntry>{entry("{}", 0)}, 0));
+  });
+  auto reader = CB_NEED(storage->begin(TransactionMode::kRead));
+  CB_CHECK(reader->mode() == TransactionMode::kRead);
+  auto rs = reader->tenant(a);
+  auto before = CB_NEED(rs.config().value("k"));
+  CB_CHECK(before && before->revision == 1);
+  CB_ERROR(rs.config().write(change("k", "{}", 1), 1), ErrorCode::kFailedPrecondition);
+  CB_ERROR(rs.audit().append(std::vector<AuditEntry>{entry("{}", 1)}, 1), ErrorCode::kFailedPrecondition);
+  CB_ERROR(rs.audit().put_checkpoint(AuditCheckpoint{1, "note"}), ErrorCode::kFailedPrecondition);
+  CB_ERROR(rs.decisions().put_decision(decision("d-1", 0)), ErrorCode::kFailedPrecondition);
+  CB_ERROR(rs.decisions().create_approval(approval("ap-1", "d-1", 0)), ErrorCode::kFailedPrecondition);
+  CB_ERROR(rs.rollouts().create(rollout("r-1", "{}")), ErrorCode::kFailedPrecondition);
+  CB_ERROR(rs.rollouts().acquire_lease("l", "host-a", at(0), milliseconds(10)), ErrorCode::kFailedPrecondition);
+  CB_ERROR(reader->admin().purge(a), ErrorCode::kFailedPrecondition);
+  {
+    // A write transaction runs meanwhile.
+    auto writer = CB_NEED(storage->begin());
+    CB_NEED(writer->tenant(a).config().write(change("k", "{\"v\":2}", 1), 1));
+    CB_NEED(writer->tenant(a).audit().append(std::vector<AuditEntry>{entry("{}", 1)}, 1));
+    CB_NEED(writer->commit());
+  }
+  auto still = CB_NEED(rs.config().value("k"));
+  CB_CHECK(still && still->revision == 1 && still->document == "{\"v\":1}");
+  CB_CHECK_EQ(CB_NEED(rs.audit().size()), 1U);
+  CB_CHECK_EQ(CB_NEED(reader->admin().tenants()).size(), 1U);
+  CB_NEED(reader->commit());
+  CB_ERROR(rs.config().value("k"), ErrorCode::kFailedPrecondition);
+  auto next = CB_NEED(storage->begin(TransactionMode::kRead));
+  auto after = CB_NEED(next->tenant(a).config().value("k"));
+  CB_CHECK(after && after->revision == 2);
+  CB_CHECK_EQ(CB_NEED(next->tenant(a).audit().size()), 2U);
+}
+
 // Every store of tenant B against rows of tenant A: nothing seen, nothing
 // changed, nothing blocked.
 void tenant_isolation(Context& c) {
@@ -550,6 +591,7 @@ std::vector<Case> tenant_cases() {
       {"tenant.leases", leases_and_fencing},
       {"tenant.bounds", bounds_refused},
       {"tenant.transactions", transactions},
+      {"tenant.read_transactions", read_transactions},
       {"tenant.isolation", tenant_isolation},
       {"tenant.persisted", persisted_across_opens, true},
   };

@@ -123,6 +123,12 @@ Error unimplemented(std::string_view domain) {
       .with("domain", std::string(domain));
 }
 
+Error read_only(std::string_view operation) {
+  return make_error(ErrorCode::kFailedPrecondition,
+                    std::string(operation) + " writes, and this is a read transaction; begin a write transaction")
+      .with("operation", std::string(operation));
+}
+
 Error not_found(const TenantId& tenant, std::string_view what, std::string_view id) {
   return make_error(ErrorCode::kNotFound, std::string(what) + " " + std::string(id) + " is not stored for tenant " +
                                               tenant.str())
@@ -244,6 +250,7 @@ std::optional<ApprovalState> parse_approval_state(std::string_view text) noexcep
 Result<void> DecisionStore::put_decision(const DecisionRecord& decision) noexcept {
   return guarded("put_decision", [&]() -> Result<void> {
     if (backend_ == nullptr) return unimplemented("decisions");
+    if (read_only_) return read_only("put_decision");
     if (auto r = check_decision(tenant_, decision); !r) return r;
     auto stored = backend_->get_decision(tenant_, decision.id);
     if (!stored) return std::move(stored).error();
@@ -281,6 +288,7 @@ Result<DecisionPage> DecisionStore::decisions(const std::optional<PageCursor>& a
 Result<ApprovalCreated> DecisionStore::create_approval(const ApprovalRequest& request) noexcept {
   return guarded("create_approval", [&]() -> Result<ApprovalCreated> {
     if (backend_ == nullptr) return unimplemented("decisions");
+    if (read_only_) return read_only("create_approval");
     if (auto r = check_approval(tenant_, request); !r) return std::move(r).error();
     if (request.revision != 0) {
       return invalid(tenant_, "revision", "a new approval's revision must be 0 (the store assigns revisions)");
@@ -321,6 +329,7 @@ Result<ApprovalRequest> DecisionStore::update_approval(const ApprovalRequest& ne
                                                        std::uint64_t expected_revision) noexcept {
   return guarded("update_approval", [&]() -> Result<ApprovalRequest> {
     if (backend_ == nullptr) return unimplemented("decisions");
+    if (read_only_) return read_only("update_approval");
     if (auto r = check_approval(tenant_, next); !r) return std::move(r).error();
     auto current = backend_->get_approval(tenant_, next.id);
     if (!current) return std::move(current).error();
@@ -389,6 +398,7 @@ Result<std::uint64_t> AuditLog::size() noexcept {
 Result<std::uint64_t> AuditLog::append(std::span<const AuditEntry> entries, std::uint64_t expected_size) noexcept {
   return guarded("append_audit", [&]() -> Result<std::uint64_t> {
     if (backend_ == nullptr) return unimplemented("audit");
+    if (read_only_) return read_only("append_audit");
     if (entries.empty() || entries.size() > kMaxAuditBatch) {
       return invalid(tenant_, "entries",
                      "an append takes 1.." + std::to_string(kMaxAuditBatch) + " entries, not " +
@@ -433,6 +443,7 @@ Result<std::vector<AuditEntry>> AuditLog::entries(std::uint64_t from, std::size_
 Result<void> AuditLog::put_checkpoint(const AuditCheckpoint& checkpoint) noexcept {
   return guarded("put_checkpoint", [&]() -> Result<void> {
     if (backend_ == nullptr) return unimplemented("audit");
+    if (read_only_) return read_only("put_checkpoint");
     if (auto r = check_text(tenant_, "note", checkpoint.note); !r) return r;
     if (checkpoint.note.empty()) return invalid(tenant_, "note", "a checkpoint's note is empty");
     auto size = backend_->audit_size(tenant_);
@@ -475,6 +486,7 @@ Result<std::optional<AuditCheckpoint>> AuditLog::checkpoint(std::uint64_t size) 
 Result<ConfigRevision> ConfigStore::write(const ConfigChange& change, std::uint64_t expected_revision) noexcept {
   return guarded("write_config", [&]() -> Result<ConfigRevision> {
     if (backend_ == nullptr) return unimplemented("config");
+    if (read_only_) return read_only("write_config");
     if (auto r = check_key(tenant_, "config key", change.key); !r) return std::move(r).error();
     if (auto r = check_key(tenant_, "actor", change.actor); !r) return std::move(r).error();
     if (auto r = check_text(tenant_, "comment", change.comment); !r) return std::move(r).error();
@@ -562,6 +574,7 @@ Result<void> RolloutStore::check_fence(const std::optional<Fence>& fence) noexce
 Result<RolloutRecord> RolloutStore::create(const RolloutRecord& rollout) noexcept {
   return guarded("create_rollout", [&]() -> Result<RolloutRecord> {
     if (backend_ == nullptr) return unimplemented("rollouts");
+    if (read_only_) return read_only("create_rollout");
     if (auto r = check_key(tenant_, "rollout id", rollout.id); !r) return std::move(r).error();
     if (auto r = check_text(tenant_, "document", rollout.document); !r) return std::move(r).error();
     if (rollout.revision != 0) {
@@ -585,6 +598,7 @@ Result<RolloutRecord> RolloutStore::update(const RolloutRecord& next, std::uint6
                                            const std::optional<Fence>& fence) noexcept {
   return guarded("update_rollout", [&]() -> Result<RolloutRecord> {
     if (backend_ == nullptr) return unimplemented("rollouts");
+    if (read_only_) return read_only("update_rollout");
     if (auto r = check_key(tenant_, "rollout id", next.id); !r) return std::move(r).error();
     if (auto r = check_text(tenant_, "document", next.document); !r) return std::move(r).error();
     if (auto r = check_fence(fence); !r) return std::move(r).error();
@@ -623,6 +637,7 @@ Result<std::vector<RolloutRecord>> RolloutStore::rollouts(bool include_finished)
 Result<StepRecord> RolloutStore::record_step(const StepRecord& step, const std::optional<Fence>& fence) noexcept {
   return guarded("record_step", [&]() -> Result<StepRecord> {
     if (backend_ == nullptr) return unimplemented("rollouts");
+    if (read_only_) return read_only("record_step");
     if (auto r = check_key(tenant_, "rollout id", step.rollout_id); !r) return std::move(r).error();
     if (auto r = check_key(tenant_, "step", step.step); !r) return std::move(r).error();
     if (auto r = check_text(tenant_, "document", step.document); !r) return std::move(r).error();
@@ -660,6 +675,7 @@ Result<Lease> RolloutStore::acquire_lease(std::string_view name, std::string_vie
                                           std::chrono::milliseconds ttl) noexcept {
   return guarded("acquire_lease", [&]() -> Result<Lease> {
     if (backend_ == nullptr) return unimplemented("rollouts");
+    if (read_only_) return read_only("acquire_lease");
     if (auto r = check_key(tenant_, "lease name", name); !r) return std::move(r).error();
     if (auto r = check_key(tenant_, "holder", holder); !r) return std::move(r).error();
     if (auto r = check_ttl(tenant_, ttl); !r) return std::move(r).error();
@@ -688,6 +704,7 @@ Result<Lease> RolloutStore::renew_lease(std::string_view name, std::uint64_t tok
                                         std::chrono::milliseconds ttl) noexcept {
   return guarded("renew_lease", [&]() -> Result<Lease> {
     if (backend_ == nullptr) return unimplemented("rollouts");
+    if (read_only_) return read_only("renew_lease");
     if (auto r = check_key(tenant_, "lease name", name); !r) return std::move(r).error();
     if (auto r = check_ttl(tenant_, ttl); !r) return std::move(r).error();
     auto current = backend_->get_lease(tenant_, name);
@@ -707,6 +724,7 @@ Result<Lease> RolloutStore::renew_lease(std::string_view name, std::uint64_t tok
 Result<void> RolloutStore::release_lease(std::string_view name, std::uint64_t token) noexcept {
   return guarded("release_lease", [&]() -> Result<void> {
     if (backend_ == nullptr) return unimplemented("rollouts");
+    if (read_only_) return read_only("release_lease");
     if (auto r = check_key(tenant_, "lease name", name); !r) return r;
     auto current = backend_->get_lease(tenant_, name);
     if (!current) return std::move(current).error();
@@ -753,6 +771,7 @@ Result<std::vector<TenantId>> AdminStore::tenants() noexcept {
 Result<void> AdminStore::purge(const TenantId& tenant) noexcept {
   return guarded("purge_tenant", [&]() -> Result<void> {
     if (backend_ == nullptr) return unimplemented("tenant administration");
+    if (read_only_) return read_only("purge_tenant");
     return backend_->purge_tenant(tenant);
   });
 }
@@ -761,9 +780,10 @@ Result<void> AdminStore::purge(const TenantId& tenant) noexcept {
 // Transaction accessors
 
 TenantStores Transaction::tenant(const TenantId& id) {
-  return TenantStores(decision_rows(), audit_rows(), config_rows(), rollout_rows(), id);
+  return TenantStores(decision_rows(), audit_rows(), config_rows(), rollout_rows(), id,
+                      mode_ == TransactionMode::kRead);
 }
 
-AdminStore Transaction::admin() { return AdminStore(admin_rows()); }
+AdminStore Transaction::admin() { return AdminStore(admin_rows(), mode_ == TransactionMode::kRead); }
 
 }  // namespace callboard::backend

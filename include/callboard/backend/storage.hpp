@@ -124,7 +124,19 @@ struct SearchPage {
   std::vector<Facet> facets;
 };
 
-/// A write transaction. Errors: kInvalidArgument for an empty key (package
+/// What a transaction may do.
+enum class TransactionMode : std::uint8_t {
+  /// Reads and writes; one at a time per Storage object; SQLite takes the
+  /// database's write lock (other processes' writers wait).
+  kWrite,
+  /// Reads only, of one consistent snapshot taken at begin(); writes fail
+  /// with kFailedPrecondition. Does not wait for writers nor block them
+  /// (SQLite: a read transaction on its own connection). One at a time per
+  /// Storage object, besides an open write transaction.
+  kRead,
+};
+
+/// A transaction. Errors: kInvalidArgument for an empty key (package
 /// name, plugin id, release version, entry id, meta key, artifact name or
 /// version) or one over 4 KiB,
 /// and for a replace_plugins input with a repeated id or a package listed in
@@ -136,11 +148,11 @@ class CALLBOARD_EXPORT Transaction {
  public:
   /// Bumped whenever a virtual function is added, removed or changed.
   /// 2: artifact records (put_artifact; artifact, artifacts).
-  /// 3: the tenant-scoped stores (decision_rows ... admin_rows).
+  /// 3: the tenant-scoped stores (decision_rows ... admin_rows); mode().
   static constexpr std::uint32_t kInterfaceVersion = 3;
 
   virtual ~Transaction();
-  Transaction() = default;
+  explicit Transaction(TransactionMode mode = TransactionMode::kWrite) noexcept : mode_(mode) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
@@ -168,6 +180,7 @@ class CALLBOARD_EXPORT Transaction {
   [[nodiscard]] TenantStores tenant(const TenantId& id);
   /// The cross-tenant handle, for operators.
   [[nodiscard]] AdminStore admin();
+  [[nodiscard]] TransactionMode mode() const noexcept { return mode_; }
 
  protected:
   /// The row interfaces behind the tenant stores, owned by the transaction;
@@ -178,13 +191,26 @@ class CALLBOARD_EXPORT Transaction {
   virtual ConfigBackend* config_rows() noexcept { return nullptr; }
   virtual RolloutBackend* rollout_rows() noexcept { return nullptr; }
   virtual AdminBackend* admin_rows() noexcept { return nullptr; }
+
+  /// For a transaction that wraps another (a decorator: logging, metrics,
+  /// fault injection): the wrapped transaction's rows, to return from the
+  /// accessors above.
+  static DecisionBackend* decision_rows_of(Transaction& inner) noexcept { return inner.decision_rows(); }
+  static AuditBackend* audit_rows_of(Transaction& inner) noexcept { return inner.audit_rows(); }
+  static ConfigBackend* config_rows_of(Transaction& inner) noexcept { return inner.config_rows(); }
+  static RolloutBackend* rollout_rows_of(Transaction& inner) noexcept { return inner.rollout_rows(); }
+  static AdminBackend* admin_rows_of(Transaction& inner) noexcept { return inner.admin_rows(); }
+
+ private:
+  TransactionMode mode_;
 };
 
 class CALLBOARD_EXPORT Storage {
  public:
   /// Bumped whenever a virtual function is added, removed or changed.
   /// 2: artifact records (put_artifact; artifact, artifacts).
-  static constexpr std::uint32_t kInterfaceVersion = 2;
+  /// 3: begin(TransactionMode): read transactions.
+  static constexpr std::uint32_t kInterfaceVersion = 3;
 
   virtual ~Storage();
   Storage() = default;
@@ -194,7 +220,10 @@ class CALLBOARD_EXPORT Storage {
   /// Starts a write transaction (one at a time per Storage object:
   /// kFailedPrecondition while one is open; SQLite waits up to its busy
   /// timeout for other processes, then kUnavailable, retryable).
-  virtual Result<std::unique_ptr<Transaction>> begin() noexcept = 0;
+  Result<std::unique_ptr<Transaction>> begin() noexcept { return begin(TransactionMode::kWrite); }
+  /// Starts a transaction of either mode (TransactionMode says what each
+  /// may do and when it waits). The transaction's mode() is `mode`.
+  virtual Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) noexcept = 0;
 
   virtual Result<std::optional<Packument>> packument(std::string_view name) noexcept = 0;
   /// Package names with a stored packument, sorted.

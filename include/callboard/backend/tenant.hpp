@@ -4,7 +4,8 @@
 /// audit log, configuration values with history, and rollout state written
 /// with compare-and-swap under leases with fencing tokens.
 ///
-/// A store is reached through a write Transaction for one tenant:
+/// A store is reached through a Transaction for one tenant (a read
+/// transaction for reads that must not wait for writers):
 ///
 ///   auto tenant = TenantId::parse("acme");                  // validated once
 ///   auto txn = storage->begin();
@@ -247,7 +248,8 @@ class AdminBackend;
 /// Decisions (immutable) and approvals (a small state machine).
 class CALLBOARD_EXPORT DecisionStore {
  public:
-  DecisionStore(DecisionBackend* backend, TenantId tenant) noexcept : backend_(backend), tenant_(std::move(tenant)) {}
+  DecisionStore(DecisionBackend* backend, TenantId tenant, bool read_only = false) noexcept
+      : backend_(backend), tenant_(std::move(tenant)), read_only_(read_only) {}
 
   /// Stores a decision. Storing the same record again is a no-op; another
   /// record with a stored id is kAlreadyExists.
@@ -276,12 +278,14 @@ class CALLBOARD_EXPORT DecisionStore {
  private:
   DecisionBackend* backend_;
   TenantId tenant_;
+  bool read_only_;
 };
 
 /// An append-only log: entries are added at the end and never changed.
 class CALLBOARD_EXPORT AuditLog {
  public:
-  AuditLog(AuditBackend* backend, TenantId tenant) noexcept : backend_(backend), tenant_(std::move(tenant)) {}
+  AuditLog(AuditBackend* backend, TenantId tenant, bool read_only = false) noexcept
+      : backend_(backend), tenant_(std::move(tenant)), read_only_(read_only) {}
 
   /// The number of entries.
   Result<std::uint64_t> size() noexcept;
@@ -304,12 +308,14 @@ class CALLBOARD_EXPORT AuditLog {
  private:
   AuditBackend* backend_;
   TenantId tenant_;
+  bool read_only_;
 };
 
 /// Configuration values with their whole history.
 class CALLBOARD_EXPORT ConfigStore {
  public:
-  ConfigStore(ConfigBackend* backend, TenantId tenant) noexcept : backend_(backend), tenant_(std::move(tenant)) {}
+  ConfigStore(ConfigBackend* backend, TenantId tenant, bool read_only = false) noexcept
+      : backend_(backend), tenant_(std::move(tenant)), read_only_(read_only) {}
 
   /// Writes a revision if the key's latest revision is `expected_revision`
   /// (0 for a key never written; a tombstone's revision counts), kAborted
@@ -329,12 +335,14 @@ class CALLBOARD_EXPORT ConfigStore {
  private:
   ConfigBackend* backend_;
   TenantId tenant_;
+  bool read_only_;
 };
 
 /// Rollout state, the steps recorded for it, and leases.
 class CALLBOARD_EXPORT RolloutStore {
  public:
-  RolloutStore(RolloutBackend* backend, TenantId tenant) noexcept : backend_(backend), tenant_(std::move(tenant)) {}
+  RolloutStore(RolloutBackend* backend, TenantId tenant, bool read_only = false) noexcept
+      : backend_(backend), tenant_(std::move(tenant)), read_only_(read_only) {}
 
   /// Stores a new rollout at revision 1 (the input's revision must be 0).
   /// kAlreadyExists for a stored id.
@@ -375,19 +383,27 @@ class CALLBOARD_EXPORT RolloutStore {
   Result<void> check_fence(const std::optional<Fence>& fence) noexcept;
   RolloutBackend* backend_;
   TenantId tenant_;
+  bool read_only_;
 };
 
 /// One tenant's stores inside a transaction.
 class CALLBOARD_EXPORT TenantStores {
  public:
+  /// With `read_only`, every write of every store fails with
+  /// kFailedPrecondition (a read transaction).
   TenantStores(DecisionBackend* decisions, AuditBackend* audit, ConfigBackend* config, RolloutBackend* rollouts,
-               TenantId tenant) noexcept
-      : decisions_(decisions), audit_(audit), config_(config), rollouts_(rollouts), tenant_(std::move(tenant)) {}
+               TenantId tenant, bool read_only = false) noexcept
+      : decisions_(decisions),
+        audit_(audit),
+        config_(config),
+        rollouts_(rollouts),
+        tenant_(std::move(tenant)),
+        read_only_(read_only) {}
   [[nodiscard]] const TenantId& id() const noexcept { return tenant_; }
-  [[nodiscard]] DecisionStore decisions() const { return {decisions_, tenant_}; }
-  [[nodiscard]] AuditLog audit() const { return {audit_, tenant_}; }
-  [[nodiscard]] ConfigStore config() const { return {config_, tenant_}; }
-  [[nodiscard]] RolloutStore rollouts() const { return {rollouts_, tenant_}; }
+  [[nodiscard]] DecisionStore decisions() const { return {decisions_, tenant_, read_only_}; }
+  [[nodiscard]] AuditLog audit() const { return {audit_, tenant_, read_only_}; }
+  [[nodiscard]] ConfigStore config() const { return {config_, tenant_, read_only_}; }
+  [[nodiscard]] RolloutStore rollouts() const { return {rollouts_, tenant_, read_only_}; }
 
  private:
   DecisionBackend* decisions_;
@@ -395,12 +411,14 @@ class CALLBOARD_EXPORT TenantStores {
   ConfigBackend* config_;
   RolloutBackend* rollouts_;
   TenantId tenant_;
+  bool read_only_;
 };
 
 /// Work across tenants, for operators: not for code acting for a tenant.
 class CALLBOARD_EXPORT AdminStore {
  public:
-  explicit AdminStore(AdminBackend* backend) noexcept : backend_(backend) {}
+  explicit AdminStore(AdminBackend* backend, bool read_only = false) noexcept
+      : backend_(backend), read_only_(read_only) {}
   /// Tenants with at least one stored row in any domain, sorted.
   Result<std::vector<TenantId>> tenants() noexcept;
   /// Removes every row of one tenant in every domain (the audit log too:
@@ -409,6 +427,7 @@ class CALLBOARD_EXPORT AdminStore {
 
  private:
   AdminBackend* backend_;
+  bool read_only_;
 };
 
 // ---------------------------------------------------------------------------

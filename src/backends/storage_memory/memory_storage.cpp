@@ -116,9 +116,13 @@ auto guarded(std::string_view operation, F&& body) noexcept -> decltype(body()) 
 
 class MemoryTransaction final : public Transaction {
  public:
-  explicit MemoryTransaction(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  /// `tenants`: the committed tenant map at begin (under the state's lock).
+  MemoryTransaction(std::shared_ptr<State> state, TransactionMode mode, std::shared_ptr<const TenantMap> tenants)
+      : Transaction(mode), state_(std::move(state)), rows_(std::move(tenants), [this] { return !committed_; }) {}
   ~MemoryTransaction() override {
-    if (committed_) return;  // the storage may already run a newer transaction
+    // Committed: the storage may already run a newer transaction. A read
+    // transaction never held the write slot.
+    if (committed_ || mode() == TransactionMode::kRead) return;
     std::lock_guard lock(state_->mutex);
     state_->transaction_open = false;
   }
@@ -209,6 +213,10 @@ class MemoryTransaction final : public Transaction {
       if (auto r = usable("commit"); !r) return r;
       // Every op was fully prepared (allocated) when it was added, so
       // applying them cannot fail half-way.
+      if (mode() == TransactionMode::kRead) {
+        committed_ = true;  // nothing to publish
+        return ok_result();
+      }
       std::lock_guard lock(state_->mutex);
       for (auto& op : ops_) op(state_->data);
       ops_.clear();
@@ -239,6 +247,10 @@ class MemoryTransaction final : public Transaction {
   Result<void> add(std::string_view operation, F&& body) noexcept {
     return guarded(operation, [&]() -> Result<void> {
       if (auto r = usable(operation); !r) return r;
+      if (mode() == TransactionMode::kRead) {
+        return make_error(ErrorCode::kFailedPrecondition, "a read transaction does not write")
+            .with("operation", std::string(operation));
+      }
       return body();
     });
   }
@@ -246,11 +258,7 @@ class MemoryTransaction final : public Transaction {
   std::shared_ptr<State> state_;
   std::vector<Op> ops_;
   bool committed_ = false;
-  MemoryTenantRows rows_{[state = state_] {
-                           std::lock_guard lock(state->mutex);
-                           return state->data.tenants;
-                         },
-                         [this] { return !committed_; }};
+  MemoryTenantRows rows_;
 };
 
 template <typename Map>
@@ -264,14 +272,18 @@ class MemoryStorage final : public Storage {
  public:
   MemoryStorage() : state_(std::make_shared<State>()) {}
 
-  Result<std::unique_ptr<Transaction>> begin() noexcept override {
+  Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) noexcept override {
     return guarded("begin", [&]() -> Result<std::unique_ptr<Transaction>> {
       std::lock_guard lock(state_->mutex);
+      if (mode == TransactionMode::kRead) {
+        // Reads the committed tenant map, immutable: any number may be open.
+        return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(state_, mode, state_->data.tenants));
+      }
       if (state_->transaction_open) {
         return make_error(ErrorCode::kFailedPrecondition,
                           "a transaction is already open on this storage object (one at a time)");
       }
-      auto txn = std::make_unique<MemoryTransaction>(state_);
+      auto txn = std::make_unique<MemoryTransaction>(state_, mode, state_->data.tenants);
       state_->transaction_open = true;
       return std::unique_ptr<Transaction>(std::move(txn));
     });

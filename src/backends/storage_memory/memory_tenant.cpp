@@ -45,12 +45,11 @@ bool empty(const TenantTables& t) {
 
 }  // namespace
 
-Result<void> MemoryTenantRows::open(std::string_view operation) {
+Result<void> MemoryTenantRows::open(std::string_view operation) const {
   if (!usable_()) {
     return make_error(ErrorCode::kFailedPrecondition, "transaction already committed")
         .with("operation", std::string(operation));
   }
-  if (!working_) working_ = std::make_shared<TenantMap>(*committed_());
   return ok_result();
 }
 
@@ -59,8 +58,9 @@ auto MemoryTenantRows::read(std::string_view operation, const TenantId& t, F&& b
     -> decltype(body(std::declval<const TenantTables&>())) {
   return guarded(operation, [&]() -> decltype(body(std::declval<const TenantTables&>())) {
     if (auto r = open(operation); !r) return std::move(r).error();
-    auto it = working_->find(t.str());
-    return body(it == working_->end() ? empty_tables() : *it->second);
+    const auto& map = view();
+    auto it = map.find(t.str());
+    return body(it == map.end() ? empty_tables() : *it->second);
   });
 }
 
@@ -68,6 +68,7 @@ template <typename F>
 Result<void> MemoryTenantRows::write(std::string_view operation, const TenantId& t, F&& body) noexcept {
   return guarded(operation, [&]() -> Result<void> {
     if (auto r = open(operation); !r) return r;
+    if (!working_) working_ = std::make_shared<TenantMap>(*committed_);
     auto owned = owned_.find(t.str());
     if (owned == owned_.end()) {
       auto it = working_->find(t.str());
@@ -295,7 +296,7 @@ Result<std::vector<std::string>> MemoryTenantRows::list_tenants() noexcept {
   return guarded("list_tenants", [&]() -> Result<std::vector<std::string>> {
     if (auto r = open("list_tenants"); !r) return std::move(r).error();
     std::vector<std::string> out;
-    for (const auto& [name, tables] : *working_) {
+    for (const auto& [name, tables] : view()) {
       if (!empty(*tables)) out.push_back(name);
     }
     return out;
@@ -305,6 +306,7 @@ Result<std::vector<std::string>> MemoryTenantRows::list_tenants() noexcept {
 Result<void> MemoryTenantRows::purge_tenant(const TenantId& t) noexcept {
   return guarded("purge_tenant", [&]() -> Result<void> {
     if (auto r = open("purge_tenant"); !r) return r;
+    if (!working_) working_ = std::make_shared<TenantMap>(*committed_);
     owned_.erase(t.str());
     working_->erase(t.str());
     written_ = true;

@@ -39,13 +39,15 @@ class MemoryTenantRows final : public DecisionBackend,
                                public RolloutBackend,
                                public AdminBackend {
  public:
-  /// `committed` returns the committed map (taken once, at the first call);
-  /// `usable` says whether the transaction is still open.
-  MemoryTenantRows(std::function<std::shared_ptr<const TenantMap>()> committed, std::function<bool()> usable)
+  /// `committed` is the committed map when the transaction began (its
+  /// snapshot); `usable` says whether the transaction is still open.
+  MemoryTenantRows(std::shared_ptr<const TenantMap> committed, std::function<bool()> usable)
       : committed_(std::move(committed)), usable_(std::move(usable)) {}
 
   /// The map to publish at commit, or nullptr when nothing was written.
-  [[nodiscard]] std::shared_ptr<const TenantMap> written() const noexcept { return written_ ? working_ : nullptr; }
+  [[nodiscard]] std::shared_ptr<const TenantMap> written() const noexcept {
+    return written_ ? std::shared_ptr<const TenantMap>(working_) : nullptr;
+  }
 
   Result<std::optional<DecisionRecord>> get_decision(const TenantId& t, std::string_view id) noexcept override;
   Result<void> insert_decision(const TenantId& t, const DecisionRecord& d) noexcept override;
@@ -93,9 +95,11 @@ class MemoryTenantRows final : public DecisionBackend,
       -> decltype(body(std::declval<const TenantTables&>()));
   template <typename F>
   Result<void> write(std::string_view operation, const TenantId& t, F&& body) noexcept;
-  Result<void> open(std::string_view operation);
+  Result<void> open(std::string_view operation) const;
+  /// What this transaction sees: its own copy once it wrote, else the snapshot.
+  [[nodiscard]] const TenantMap& view() const { return working_ ? *working_ : *committed_; }
 
-  std::function<std::shared_ptr<const TenantMap>()> committed_;
+  std::shared_ptr<const TenantMap> committed_;
   std::function<bool()> usable_;
   std::shared_ptr<TenantMap> working_;
   /// Tenants whose tables this transaction copied (and may change).

@@ -223,6 +223,7 @@ struct Shared {
   Shared(const Shared&) = delete;
   Shared& operator=(const Shared&) = delete;
   ~Shared() {
+    snapshot.reset();
     reader.reset();
     writer.reset();
     if (location.temporary && !location.open_name.empty()) {
@@ -234,8 +235,12 @@ struct Shared {
   Location location;
   std::unique_ptr<SQLite::Database> writer;
   std::unique_ptr<SQLite::Database> reader;
+  // Read transactions' connection, opened at the first one: apart from
+  // `reader`, whose own BEGIN (search) must not nest in theirs.
+  std::unique_ptr<SQLite::Database> snapshot;
   std::mutex mutex;
   bool transaction_open = false;
+  bool snapshot_open = false;
 
   // Search facts cache (reader side).
   std::int64_t cached_generation = -1;
@@ -379,18 +384,19 @@ Result<void> bad_state(const Shared& shared, std::string_view operation, std::st
 
 class SqliteTransaction final : public Transaction {
  public:
-  explicit SqliteTransaction(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
+  SqliteTransaction(std::shared_ptr<Shared> shared, TransactionMode mode)
+      : Transaction(mode), shared_(std::move(shared)) {}
 
   ~SqliteTransaction() override {
     std::lock_guard lock(shared_->mutex);
     if (done_) return;  // committed: the storage may already run a newer transaction
-    if (sqlite3_get_autocommit(shared_->writer->getHandle()) == 0) {
+    if (sqlite3_get_autocommit(connection().getHandle()) == 0) {
       try {
-        shared_->writer->exec("ROLLBACK");
+        connection().exec("ROLLBACK");
       } catch (...) {  // the connection rolls back when closed anyway
       }
     }
-    shared_->transaction_open = false;
+    open_flag() = false;
   }
 
   Result<void> put_packument(const Packument& packument) noexcept override {
@@ -523,10 +529,10 @@ class SqliteTransaction final : public Transaction {
   }
 
   Result<void> commit() noexcept override {
-    return write("commit", [&](SQLite::Database& db) -> Result<void> {
+    return use("commit", false, [&](SQLite::Database& db) -> Result<void> {
       db.exec("COMMIT");
       done_ = true;
-      shared_->transaction_open = false;
+      open_flag() = false;
       return ok_result();
     });
   }
@@ -619,12 +625,29 @@ class SqliteTransaction final : public Transaction {
     bump.exec();
   }
 
+  [[nodiscard]] SQLite::Database& connection() const {
+    return mode() == TransactionMode::kRead ? *shared_->snapshot : *shared_->writer;
+  }
+  [[nodiscard]] bool& open_flag() const {
+    return mode() == TransactionMode::kRead ? shared_->snapshot_open : shared_->transaction_open;
+  }
+
   template <typename F>
   Result<void> write(std::string_view operation, F&& body) noexcept {
+    return use(operation, true, std::forward<F>(body));
+  }
+
+  // Runs `body` on the transaction's connection; `writes` refuses it in a
+  // read transaction.
+  template <typename F>
+  Result<void> use(std::string_view operation, bool writes, F&& body) noexcept {
     return guarded(shared_->name(), operation, [&]() -> Result<void> {
       std::lock_guard lock(shared_->mutex);
       if (done_) return bad_state(*shared_, operation, "transaction already committed");
-      auto& db = *shared_->writer;
+      if (writes && mode() == TransactionMode::kRead) {
+        return bad_state(*shared_, operation, "a read transaction does not write");
+      }
+      auto& db = connection();
       // SQLite rolls a transaction back by itself after some errors (disk
       // full, I/O); writing on would then autocommit each statement.
       if (sqlite3_get_autocommit(db.getHandle()) != 0) {
@@ -639,9 +662,10 @@ class SqliteTransaction final : public Transaction {
 
   std::shared_ptr<Shared> shared_;
   bool done_ = false;
+  // The tenant stores refuse writes of a read transaction themselves.
   SqliteTenantRows rows_{[this](std::string_view operation,
                                 const std::function<Result<void>(SQLite::Database&)>& body) {
-    return write(operation, [&](SQLite::Database& db) { return body(db); });
+    return use(operation, false, [&](SQLite::Database& db) { return body(db); });
   }};
 };
 
@@ -652,9 +676,10 @@ class SqliteStorage final : public Storage {
  public:
   explicit SqliteStorage(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
 
-  Result<std::unique_ptr<Transaction>> begin() noexcept override {
+  Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) noexcept override {
     return guarded(shared_->name(), "begin", [&]() -> Result<std::unique_ptr<Transaction>> {
       std::lock_guard lock(shared_->mutex);
+      if (mode == TransactionMode::kRead) return begin_read();
       if (shared_->transaction_open) {
         return make_error(ErrorCode::kFailedPrecondition,
                           "a transaction is already open on this storage object (one at a time)")
@@ -662,11 +687,31 @@ class SqliteStorage final : public Storage {
       }
       shared_->writer->exec("BEGIN IMMEDIATE");
       RollbackGuard guard(*shared_->writer);
-      auto txn = std::make_unique<SqliteTransaction>(shared_);
+      auto txn = std::make_unique<SqliteTransaction>(shared_, mode);
       guard.release();
       shared_->transaction_open = true;
       return std::unique_ptr<Transaction>(std::move(txn));
     });
+  }
+
+  // Under the lock. A WAL read transaction takes its snapshot at its first
+  // read: read once now, so that the snapshot is the state at begin().
+  Result<std::unique_ptr<Transaction>> begin_read() {
+    if (shared_->snapshot_open) {
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "a read transaction is already open on this storage object (one at a time)")
+          .with("database", shared_->name());
+    }
+    if (!shared_->snapshot) shared_->snapshot = open_connection(shared_->location, true);
+    auto& db = *shared_->snapshot;
+    db.exec("BEGIN");
+    RollbackGuard guard(db);
+    SQLite::Statement pin(db, "SELECT count(*) FROM schema_migrations");
+    pin.executeStep();
+    auto txn = std::make_unique<SqliteTransaction>(shared_, TransactionMode::kRead);
+    guard.release();
+    shared_->snapshot_open = true;
+    return std::unique_ptr<Transaction>(std::move(txn));
   }
 
   Result<std::optional<Packument>> packument(std::string_view name) noexcept override {

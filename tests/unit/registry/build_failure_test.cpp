@@ -89,7 +89,8 @@ class FaultyStorage final : public backend::Storage {
 
   class Txn final : public backend::Transaction {
    public:
-    Txn(std::unique_ptr<backend::Transaction> t, FaultyStorage& owner) : t_(std::move(t)), owner_(owner) {}
+    Txn(std::unique_ptr<backend::Transaction> t, FaultyStorage& owner)
+        : backend::Transaction(t->mode()), t_(std::move(t)), owner_(owner) {}
     Result<void> put_packument(const Packument& p) noexcept override { return t_->put_packument(p); }
     Result<void> delete_packument(std::string_view n) noexcept override { return t_->delete_packument(n); }
     Result<void> put_sync_record(const backend::SyncRecord& r) noexcept override { return t_->put_sync_record(r); }
@@ -105,13 +106,20 @@ class FaultyStorage final : public backend::Storage {
     Result<void> put_artifact(const ArtifactRecord& r) noexcept override { return t_->put_artifact(r); }
     Result<void> commit() noexcept override { return t_->commit(); }
 
+   protected:
+    backend::DecisionBackend* decision_rows() noexcept override { return decision_rows_of(*t_); }
+    backend::AuditBackend* audit_rows() noexcept override { return audit_rows_of(*t_); }
+    backend::ConfigBackend* config_rows() noexcept override { return config_rows_of(*t_); }
+    backend::RolloutBackend* rollout_rows() noexcept override { return rollout_rows_of(*t_); }
+    backend::AdminBackend* admin_rows() noexcept override { return admin_rows_of(*t_); }
+
    private:
     std::unique_ptr<backend::Transaction> t_;
     FaultyStorage& owner_;
   };
 
-  Result<std::unique_ptr<backend::Transaction>> begin() noexcept override {
-    auto t = inner->begin();
+  Result<std::unique_ptr<backend::Transaction>> begin(backend::TransactionMode mode) noexcept override {
+    auto t = inner->begin(mode);
     if (!t) return std::move(t).error();
     return std::unique_ptr<backend::Transaction>(std::make_unique<Txn>(std::move(*t), *this));
   }

@@ -156,9 +156,9 @@ TEST_CASE("storage: put_artifact replaces, and follows the transaction rules", "
   }
 }
 
-TEST_CASE("storage: interface versions say artifact records (2) and tenant stores (3) exist", "[storage][artifact]") {
+TEST_CASE("storage: interface versions say artifact records (2), tenant stores and read transactions (3) exist", "[storage][artifact]") {
   STATIC_REQUIRE(Transaction::kInterfaceVersion == 3);
-  STATIC_REQUIRE(Storage::kInterfaceVersion == 2);
+  STATIC_REQUIRE(Storage::kInterfaceVersion == 3);
 }
 
 TEST_CASE("sqlite: artifact records persist across reopen", "[storage][sqlite][artifact]") {

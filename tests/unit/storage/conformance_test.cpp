@@ -172,6 +172,30 @@ TEST_CASE("storage: transactions isolate, roll back and commit once", "[storage]
     CHECK(need(storage->meta("m")) == std::optional<std::string>("x"));
   }
 
+  SECTION("a read transaction refuses every catalog write and blocks no writer") {
+    auto reader = need(storage->begin(TransactionMode::kRead));
+    CHECK(reader->mode() == TransactionMode::kRead);
+    CHECK(reader->put_packument(packument("p", {"1.0.0"})).error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->delete_packument("p").error().code == ErrorCode::kFailedPrecondition);
+    SyncRecord sync;
+    sync.name = "p";
+    CHECK(reader->put_sync_record(sync).error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->replace_plugins(twelve_plugins()).error().code == ErrorCode::kFailedPrecondition);
+    Release release;
+    release.version = "1.0.0";
+    CHECK(reader->put_release(release).error().code == ErrorCode::kFailedPrecondition);
+    DirectoryEntry entry;
+    entry.id = "x";
+    CHECK(reader->put_directory_entry(entry).error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->put_meta("m", "v").error().code == ErrorCode::kFailedPrecondition);
+    auto writer = need(storage->begin());
+    need(writer->put_meta("m", "v"));
+    need(writer->commit());
+    need(reader->commit());
+    CHECK(need(storage->meta("m")) == std::optional<std::string>("v"));
+    CHECK(need(storage->packument("p")) == std::nullopt);
+  }
+
   SECTION("one open transaction per storage object") {
     auto txn = need(storage->begin());
     auto second = storage->begin();

@@ -179,8 +179,8 @@ Error no_catalog() { return make_error(ErrorCode::kUnimplemented, "this test bac
 
 class OneBucketTransaction final : public Transaction {
  public:
-  explicit OneBucketTransaction(std::shared_ptr<std::shared_ptr<const TenantMap>> state)
-      : state_(std::move(state)) {}
+  OneBucketTransaction(std::shared_ptr<std::shared_ptr<const TenantMap>> state, TransactionMode mode)
+      : Transaction(mode), state_(std::move(state)) {}
   Result<void> put_packument(const Packument&) noexcept override { return no_catalog(); }
   Result<void> delete_packument(std::string_view) noexcept override { return no_catalog(); }
   Result<void> put_sync_record(const SyncRecord&) noexcept override { return no_catalog(); }
@@ -205,14 +205,14 @@ class OneBucketTransaction final : public Transaction {
  private:
   std::shared_ptr<std::shared_ptr<const TenantMap>> state_;
   bool committed_ = false;
-  MemoryTenantRows rows_{[s = state_] { return *s; }, [this] { return !committed_; }};
+  MemoryTenantRows rows_{*state_, [this] { return !committed_; }};
   OneBucketRows bucket_{rows_};
 };
 
 class OneBucketStorage final : public Storage {
  public:
-  Result<std::unique_ptr<Transaction>> begin() noexcept override {
-    return std::unique_ptr<Transaction>(std::make_unique<OneBucketTransaction>(state_));
+  Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) noexcept override {
+    return std::unique_ptr<Transaction>(std::make_unique<OneBucketTransaction>(state_, mode));
   }
   Result<std::optional<Packument>> packument(std::string_view) noexcept override { return no_catalog(); }
   Result<std::vector<std::string>> package_names() noexcept override { return no_catalog(); }
@@ -255,7 +255,8 @@ TEST_CASE("conformance: a backend that mixes tenants' rows fails the isolation c
   CHECK_FALSE(has(report.passed, "tenant.isolation"));
   // Every single-tenant case still passes: the suite tells the two apart.
   for (const char* name : {"tenant.decisions", "tenant.approvals", "tenant.audit", "tenant.config",
-                           "tenant.rollouts", "tenant.leases", "tenant.bounds", "tenant.transactions"}) {
+                           "tenant.rollouts", "tenant.leases", "tenant.bounds", "tenant.transactions",
+                           "tenant.read_transactions"}) {
     CHECK(has(report.passed, name));
   }
   CHECK(report.summary().find("one-bucket: tenant.isolation: FAILED") != std::string::npos);
