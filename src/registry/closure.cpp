@@ -373,7 +373,7 @@ class ClosureRun {
     if (plugins_marked_) return {};
     auto txn = batch_.txn();
     if (!txn) return std::move(txn).error();
-    if (auto m = (*txn)->put_meta(registry_detail::kPluginsStaleKey, "1"); !m) return std::move(m).error();
+    if (auto m = (*txn)->set_plugins_stale(true); !m) return std::move(m).error();
     plugins_marked_ = true;
     return {};
   }
@@ -469,10 +469,7 @@ class ClosureRun {
         auto txn = batch_.txn();
         if (!txn) return std::move(txn).error();
         if (auto put = (*txn)->put_packument(*packument); !put) return std::move(put).error();
-        const auto links = registry_detail::collect_links(*packument);
-        if (auto m = (*txn)->put_meta(registry_detail::links_key(f.name), registry_detail::join_lines(links)); !m) {
-          return std::move(m).error();
-        }
+        record.links = registry_detail::collect_links(*packument);
         if (auto m = mark_plugins_stale(); !m) return m;
         record.content_hash = hash;
         record.changed = now_;
@@ -487,6 +484,7 @@ class ClosureRun {
       record.status = 404;
       record.etag.clear();
       record.last_modified.clear();
+      record.links.clear();
       record.content_hash.clear();
       if (had) {
         auto txn = batch_.txn();

@@ -33,8 +33,6 @@ using backend::HttpRequest;
 using backend::HttpResponse;
 using backend::SyncRecord;
 using backend::SyncSource;
-using registry_detail::join_lines;
-using registry_detail::links_key;
 using registry_detail::WriteBatch;
 
 constexpr std::size_t kMaxSeedFileBytes = 16u << 20;
@@ -332,9 +330,9 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
 
     const std::string fingerprint =
         folder_fingerprint(data / "releases") + folder_fingerprint(data / "plugin-directory");
-    auto stored = storage_->meta("seed.fingerprint");
+    auto stored = storage_->seed();
     if (!stored) return std::move(stored).error();
-    if (!*stored || **stored != fingerprint) {
+    if (!*stored || (*stored)->fingerprint != fingerprint) {
       auto n = import_releases(data / "releases");
       if (!n) return std::move(n).error();
       auto d = import_directory(data / "plugin-directory");
@@ -357,17 +355,16 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
       }
       auto txn = storage_->begin();
       if (!txn) return std::move(txn).error();
-      if (auto m = (*txn)->put_meta("seed.names", join_lines({names.begin(), names.end()})); !m) {
+      if (auto m = (*txn)->put_seed(backend::SeedState{fingerprint, {names.begin(), names.end()}}); !m) {
         return std::move(m).error();
       }
-      if (auto m = (*txn)->put_meta("seed.fingerprint", fingerprint); !m) return std::move(m).error();
       if (auto c = (*txn)->commit(); !c) return std::move(c).error();
       seeds_changed = true;
     }
-    auto seed_names = storage_->meta("seed.names");
-    if (!seed_names) return std::move(seed_names).error();
-    if (*seed_names) {
-      for (auto& n : split_lines(**seed_names)) seeds.push_back(std::move(n));
+    auto seed = storage_->seed();
+    if (!seed) return std::move(seed).error();
+    if (*seed) {
+      for (auto& n : (*seed)->names) seeds.push_back(std::move(n));
     }
   }
   for (const auto& name : options.packages) {
@@ -410,11 +407,10 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   std::optional<Error> fatal;
   std::vector<std::string> changed_names;
 
+  // The links kept with the package's sync record (finish() just stored it).
   auto links_of_stored = [&](const std::string& name) -> Result<void> {
-    auto links = storage_->meta(links_key(name));
-    if (!links) return std::move(links).error();
-    if (*links) {
-      for (const auto& l : split_lines(**links)) enqueue(l);
+    if (auto it = known.find(name); it != known.end()) {
+      for (const auto& l : it->second.links) enqueue(l);
     }
     return {};
   };
@@ -504,13 +500,12 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
               written = std::move(txn).error();
             } else if (auto put = (*txn)->put_packument(*packument); !put) {
               written = std::move(put).error();
-            } else if (auto m = (*txn)->put_meta(links_key(name), join_lines(links)); !m) {
-              written = std::move(m).error();
             } else {
               ++prog.changed;
               changed_names.push_back(name);
               record.content_hash = hash;
               record.changed = now;
+              record.links = links;
               written = finish(name, std::move(record));
               for (const auto& l : links) enqueue(l);
             }
@@ -524,6 +519,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
         record.etag.clear();
         record.last_modified.clear();
         record.content_hash.clear();
+        record.links.clear();
         auto txn = batch.txn();
         if (!txn) {
           written = std::move(txn).error();
@@ -592,15 +588,13 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
   // ---- Plugins -----------------------------------------------------------
   prog.phase = IndexPhase::kPlugins;
   tell();
-  auto stale = storage_->meta(registry_detail::kPluginsStaleKey);
-  if (!stale) return std::move(stale).error();
-  const bool marked_stale = *stale && !(*stale)->empty();
+  auto table = storage_->plugin_table();
+  if (!table) return std::move(table).error();
+  const bool marked_stale = table->stale;
   bool rebuild = !changed_names.empty() || seeds_changed || marked_stale;
   if (!rebuild) {
-    auto built = storage_->meta("plugins.built_at");
-    if (!built) return std::move(built).error();
-    auto when = *built ? parse_timestamp(**built) : std::nullopt;
-    rebuild = !when || now - *when >= kPluginRebuildAge || now < *when;
+    const auto& last = table->last_build;
+    rebuild = !last || now - last->built_at >= kPluginRebuildAge || now < last->built_at;
   }
   if (rebuild) {
     auto names = storage_->package_names();
@@ -655,7 +649,7 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
       // the one reported).
       if (!marked_stale && (!changed_names.empty() || seeds_changed)) {
         if (auto txn = storage_->begin(); txn) {
-          if ((*txn)->put_meta(registry_detail::kPluginsStaleKey, "1")) (void)(*txn)->commit();
+          if ((*txn)->set_plugins_stale(true)) (void)(*txn)->commit();
         }
       }
       return std::move(built).error();
@@ -664,33 +658,28 @@ Result<IndexReport> Registry::index(const IndexOptions& options,
     auto txn = storage_->begin();
     if (!txn) return std::move(txn).error();
     if (auto put = (*txn)->replace_plugins(plugins); !put) return std::move(put).error();
-    const std::pair<const char*, std::string> stats[] = {
-        {"plugins.built_at", format_timestamp(now)},
-        {"stats.packages", std::to_string(stored)},
-        {"stats.versions", std::to_string(versions)},
-        {"stats.plugins", std::to_string(plugins.size())},
-        {"stats.releases", std::to_string(releases.size())},
-        {"stats.directory_entries", std::to_string(directory->size())},
-    };
-    for (const auto& [key, value] : stats) {
-      if (auto m = (*txn)->put_meta(key, value); !m) return std::move(m).error();
-    }
+    backend::PluginBuild build;
+    build.built_at = now;
+    build.packages = stored;
+    build.versions = versions;
+    build.plugins = plugins.size();
+    build.releases = releases.size();
+    build.directory_entries = directory->size();
+    if (auto m = (*txn)->put_plugin_build(build); !m) return std::move(m).error();
+    // Cleared only when this run saw it set: a mark another writer makes
+    // meanwhile stands, for the next run.
     if (marked_stale) {
-      if (auto m = (*txn)->put_meta(registry_detail::kPluginsStaleKey, ""); !m) return std::move(m).error();
+      if (auto m = (*txn)->set_plugins_stale(false); !m) return std::move(m).error();
     }
     if (auto c = (*txn)->commit(); !c) return std::move(c).error();
+    table->last_build = build;
   }
-  auto stat = [&](const char* key) -> Result<std::size_t> {
-    auto v = storage_->meta(key);
-    if (!v) return std::move(v).error();
-    return *v ? static_cast<std::size_t>(std::strtoull((*v)->c_str(), nullptr, 10)) : 0;
-  };
-  for (auto [field, key] : {std::pair{&report.packages, "stats.packages"}, std::pair{&report.versions, "stats.versions"},
-                            std::pair{&report.plugins, "stats.plugins"}, std::pair{&report.releases, "stats.releases"},
-                            std::pair{&report.directory_entries, "stats.directory_entries"}}) {
-    auto v = stat(key);
-    if (!v) return std::move(v).error();
-    *field = *v;
+  if (const auto& last = table->last_build) {
+    report.packages = static_cast<std::size_t>(last->packages);
+    report.versions = static_cast<std::size_t>(last->versions);
+    report.plugins = static_cast<std::size_t>(last->plugins);
+    report.releases = static_cast<std::size_t>(last->releases);
+    report.directory_entries = static_cast<std::size_t>(last->directory_entries);
   }
   std::sort(report.missing.begin(), report.missing.end());
   std::sort(report.failures.begin(), report.failures.end(),

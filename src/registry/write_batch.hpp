@@ -1,7 +1,6 @@
 #pragma once
 // What the indexer and the closure fetch share about writing packages:
-// batched transactions, the stored Backstage links of a package, and the
-// meta flag that asks the next index run to rebuild plugins.
+// batched transactions.
 
 #include <chrono>
 #include <cstddef>
@@ -20,19 +19,6 @@ namespace callboard::registry_detail {
 // enough that a crash loses little work.
 inline constexpr std::size_t kCommitEvery = 64;
 inline constexpr auto kCommitInterval = std::chrono::seconds(2);
-
-/// The meta key holding a package's Backstage links, one per line.
-inline std::string links_key(std::string_view name) { return "links/" + std::string(name); }
-
-/// Set (to "1") by whoever writes packuments outside index(); index()
-/// rebuilds plugins when it is set and clears it.
-inline constexpr std::string_view kPluginsStaleKey = "plugins.stale";
-
-inline std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l + '\n';
-  return out;
-}
 
 /// Batches writes into transactions; see kCommitEvery. Used from one thread.
 class WriteBatch {

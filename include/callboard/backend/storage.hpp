@@ -64,7 +64,42 @@ struct SyncRecord {
   Timestamp changed{};
   /// Last error text (never contains credentials); empty on success.
   std::string error;
+  /// The packages the stored packument links to that the crawl follows
+  /// (registry: collect_links), sorted; followed again when the document
+  /// did not change. Each a package name without a line break.
+  std::vector<std::string> links;
   friend bool operator==(const SyncRecord&, const SyncRecord&) = default;
+};
+
+/// The seeds the index was last crawled from.
+struct SeedState {
+  /// A digest of the seed folders (release manifests, plugin directory) as
+  /// last imported: a different one means they changed. 1..4096 bytes.
+  std::string fingerprint;
+  /// The package names those seeds name, sorted; each without a line break.
+  std::vector<std::string> names;
+  friend bool operator==(const SeedState&, const SeedState&) = default;
+};
+
+/// What one build of the plugin table took in.
+struct PluginBuild {
+  Timestamp built_at{};
+  std::uint64_t packages = 0;
+  std::uint64_t versions = 0;
+  std::uint64_t plugins = 0;
+  std::uint64_t releases = 0;
+  std::uint64_t directory_entries = 0;
+  friend bool operator==(const PluginBuild&, const PluginBuild&) = default;
+};
+
+/// The plugin table's state.
+struct PluginTableState {
+  /// The last build; nullopt if the table was never built.
+  std::optional<PluginBuild> last_build;
+  /// Set by whoever writes packuments outside an index run (the closure
+  /// fetch, a failed build): the next run rebuilds the table and clears it.
+  bool stale = false;
+  friend bool operator==(const PluginTableState&, const PluginTableState&) = default;
 };
 
 /// Search over plugins. Text matches name, title, description and keywords
@@ -136,11 +171,13 @@ enum class TransactionMode : std::uint8_t {
   kRead,
 };
 
-/// A transaction. Errors: kInvalidArgument for an empty key (package
-/// name, plugin id, release version, entry id, meta key, artifact name or
-/// version) or one over 4 KiB,
-/// and for a replace_plugins input with a repeated id or a package listed in
-/// two plugins (nothing is written then); kFailedPrecondition after
+/// A transaction. Every write is checked here, once for every backend,
+/// before it reaches the backend's do_ hook. Errors: kInvalidArgument for
+/// an empty key (package name, plugin id, release version, entry id,
+/// artifact name or version) or one over 4 KiB, a link or seed name with a
+/// line break, and for a replace_plugins input with a repeated id or a
+/// package listed in two plugins (nothing is written then);
+/// kFailedPrecondition for a write in a read transaction and after
 /// commit(); kAborted when the backend already rolled the transaction back
 /// after a failure (disk full): start a new one. A transaction may outlive
 /// its Storage (it keeps the connection alive) but is used from one thread.
@@ -149,31 +186,40 @@ class CALLBOARD_EXPORT Transaction {
   /// Bumped whenever a virtual function is added, removed or changed.
   /// 2: artifact records (put_artifact; artifact, artifacts).
   /// 3: the tenant-scoped stores (decision_rows ... admin_rows); mode().
-  static constexpr std::uint32_t kInterfaceVersion = 3;
+  /// 4: writes checked here and handed to do_ hooks; the typed index state
+  ///    (put_seed, put_plugin_build, set_plugins_stale, SyncRecord::links)
+  ///    replaces put_meta.
+  static constexpr std::uint32_t kInterfaceVersion = 4;
 
   virtual ~Transaction();
   explicit Transaction(TransactionMode mode = TransactionMode::kWrite) noexcept : mode_(mode) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
-  virtual Result<void> put_packument(const Packument& packument) noexcept = 0;
-  virtual Result<void> delete_packument(std::string_view name) noexcept = 0;
-  virtual Result<void> put_sync_record(const SyncRecord& record) noexcept = 0;
+  Result<void> put_packument(const Packument& packument) noexcept;
+  /// Removing a package that is not stored is a no-op.
+  Result<void> delete_packument(std::string_view name) noexcept;
+  Result<void> put_sync_record(const SyncRecord& record) noexcept;
   /// Replaces the whole plugin table and search index with `plugins`.
-  virtual Result<void> replace_plugins(const std::vector<Plugin>& plugins) noexcept = 0;
-  virtual Result<void> put_release(const Release& release) noexcept = 0;
-  virtual Result<void> put_directory_entry(const DirectoryEntry& entry) noexcept = 0;
-  /// Free-form key/value state ("index.last_run", ...).
-  virtual Result<void> put_meta(std::string_view key, std::string_view value) noexcept = 0;
+  Result<void> replace_plugins(const std::vector<Plugin>& plugins) noexcept;
+  Result<void> put_release(const Release& release) noexcept;
+  Result<void> put_directory_entry(const DirectoryEntry& entry) noexcept;
   /// Stores what a verified tarball holds, replacing the record of the same
   /// name and version. Also kInvalidArgument (nothing written) for an empty
   /// integrity, a config_schema over kMaxArtifactConfigSchemaBytes or more
   /// than kMaxArtifactEntryPoints entry points.
-  virtual Result<void> put_artifact(const ArtifactRecord& record) noexcept = 0;
+  Result<void> put_artifact(const ArtifactRecord& record) noexcept;
+  /// Replaces the seed state.
+  Result<void> put_seed(const SeedState& seed) noexcept;
+  /// Records a build of the plugin table (PluginTableState::last_build);
+  /// the stale flag is kept.
+  Result<void> put_plugin_build(const PluginBuild& build) noexcept;
+  /// Sets or clears PluginTableState::stale.
+  Result<void> set_plugins_stale(bool stale) noexcept;
 
   /// Makes every write visible atomically. A second commit is an error.
   /// Ends the transaction: the Storage may begin() the next one even while
-  /// this object is still alive.
+  /// this object is still alive. Ends a read transaction too.
   virtual Result<void> commit() noexcept = 0;
 
   /// One tenant's stores inside this transaction (callboard/backend/tenant.hpp).
@@ -191,6 +237,19 @@ class CALLBOARD_EXPORT Transaction {
   virtual ConfigBackend* config_rows() noexcept { return nullptr; }
   virtual RolloutBackend* rollout_rows() noexcept { return nullptr; }
   virtual AdminBackend* admin_rows() noexcept { return nullptr; }
+
+  /// What a backend implements for the writes above: called with checked
+  /// input, in a write transaction only.
+  virtual Result<void> do_put_packument(const Packument& packument) noexcept = 0;
+  virtual Result<void> do_delete_packument(std::string_view name) noexcept = 0;
+  virtual Result<void> do_put_sync_record(const SyncRecord& record) noexcept = 0;
+  virtual Result<void> do_replace_plugins(const std::vector<Plugin>& plugins) noexcept = 0;
+  virtual Result<void> do_put_release(const Release& release) noexcept = 0;
+  virtual Result<void> do_put_directory_entry(const DirectoryEntry& entry) noexcept = 0;
+  virtual Result<void> do_put_artifact(const ArtifactRecord& record) noexcept = 0;
+  virtual Result<void> do_put_seed(const SeedState& seed) noexcept = 0;
+  virtual Result<void> do_put_plugin_build(const PluginBuild& build) noexcept = 0;
+  virtual Result<void> do_set_plugins_stale(bool stale) noexcept = 0;
 
   /// For a transaction that wraps another (a decorator: logging, metrics,
   /// fault injection): the wrapped transaction's rows, to return from the
@@ -210,7 +269,8 @@ class CALLBOARD_EXPORT Storage {
   /// Bumped whenever a virtual function is added, removed or changed.
   /// 2: artifact records (put_artifact; artifact, artifacts).
   /// 3: begin(TransactionMode): read transactions.
-  static constexpr std::uint32_t kInterfaceVersion = 3;
+  /// 4: the typed index state (seed, plugin_table) replaces meta.
+  static constexpr std::uint32_t kInterfaceVersion = 4;
 
   virtual ~Storage();
   Storage() = default;
@@ -245,7 +305,10 @@ class CALLBOARD_EXPORT Storage {
   virtual Result<std::optional<DirectoryEntry>> directory_entry(std::string_view id) noexcept = 0;
   virtual Result<std::vector<DirectoryEntry>> directory_entries() noexcept = 0;
 
-  virtual Result<std::optional<std::string>> meta(std::string_view key) noexcept = 0;
+  /// The seed state; nullopt before the first seeded index run.
+  virtual Result<std::optional<SeedState>> seed() noexcept = 0;
+  /// The plugin table's state (no build, not stale, before the first build).
+  virtual Result<PluginTableState> plugin_table() noexcept = 0;
 
   /// The stored record of one package version's verified tarball; nullopt
   /// when none was stored. Versions are compared as exact text.

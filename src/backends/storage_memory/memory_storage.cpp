@@ -53,7 +53,8 @@ struct Data {
   std::map<std::string, SyncRecord, std::less<>> sync;
   std::map<std::string, Release, std::less<>> releases;
   std::map<std::string, DirectoryEntry, std::less<>> directory;
-  std::map<std::string, std::string, std::less<>> meta;
+  std::optional<SeedState> seed;
+  PluginTableState plugin_table;
   // Keyed by name, then version.
   std::map<std::string, std::map<std::string, ArtifactRecord, std::less<>>, std::less<>> artifacts;
   std::shared_ptr<const PluginIndex> plugins = std::make_shared<PluginIndex>();
@@ -127,15 +128,14 @@ class MemoryTransaction final : public Transaction {
     state_->transaction_open = false;
   }
 
-  Result<void> put_packument(const Packument& packument) noexcept override {
+  Result<void> do_put_packument(const Packument& packument) noexcept override {
     return add("put_packument", [&]() -> Result<void> {
-      if (auto r = check_key("package name", packument.name); !r) return r;
       ops_.push_back(make_put(&Data::packuments, packument.name, packument));
       return ok_result();
     });
   }
 
-  Result<void> delete_packument(std::string_view name) noexcept override {
+  Result<void> do_delete_packument(std::string_view name) noexcept override {
     return add("delete_packument", [&]() -> Result<void> {
       ops_.push_back([n = std::string(name)](Data& d) {
         auto it = d.packuments.find(n);
@@ -145,50 +145,59 @@ class MemoryTransaction final : public Transaction {
     });
   }
 
-  Result<void> put_sync_record(const SyncRecord& record) noexcept override {
+  Result<void> do_put_sync_record(const SyncRecord& record) noexcept override {
     return add("put_sync_record", [&]() -> Result<void> {
-      if (auto r = check_key("sync record name", record.name); !r) return r;
       ops_.push_back(make_put(&Data::sync, record.name, record));
       return ok_result();
     });
   }
 
-  Result<void> replace_plugins(const std::vector<Plugin>& plugins) noexcept override {
+  Result<void> do_replace_plugins(const std::vector<Plugin>& plugins) noexcept override {
     return add("replace_plugins", [&]() -> Result<void> {
-      if (auto r = validate_plugins(plugins); !r) return r;
       // Built now so that the commit itself cannot fail half-way.
       ops_.push_back([index = build_index(plugins)](Data& d) { d.plugins = index; });
       return ok_result();
     });
   }
 
-  Result<void> put_release(const Release& release) noexcept override {
+  Result<void> do_put_release(const Release& release) noexcept override {
     return add("put_release", [&]() -> Result<void> {
-      if (auto r = check_key("release version", release.version); !r) return r;
       ops_.push_back(make_put(&Data::releases, release.version, release));
       return ok_result();
     });
   }
 
-  Result<void> put_directory_entry(const DirectoryEntry& entry) noexcept override {
+  Result<void> do_put_directory_entry(const DirectoryEntry& entry) noexcept override {
     return add("put_directory_entry", [&]() -> Result<void> {
-      if (auto r = check_key("directory entry id", entry.id); !r) return r;
       ops_.push_back(make_put(&Data::directory, entry.id, entry));
       return ok_result();
     });
   }
 
-  Result<void> put_meta(std::string_view key, std::string_view value) noexcept override {
-    return add("put_meta", [&]() -> Result<void> {
-      if (auto r = check_key("meta key", key); !r) return r;
-      ops_.push_back(make_put(&Data::meta, std::string(key), std::string(value)));
+  Result<void> do_put_seed(const SeedState& seed) noexcept override {
+    return add("put_seed", [&]() -> Result<void> {
+      auto node = std::make_shared<std::optional<SeedState>>(seed);
+      ops_.push_back([node](Data& d) { d.seed.swap(*node); });
       return ok_result();
     });
   }
 
-  Result<void> put_artifact(const ArtifactRecord& record) noexcept override {
+  Result<void> do_put_plugin_build(const PluginBuild& build) noexcept override {
+    return add("put_plugin_build", [&]() -> Result<void> {
+      ops_.push_back([build](Data& d) { d.plugin_table.last_build = build; });
+      return ok_result();
+    });
+  }
+
+  Result<void> do_set_plugins_stale(bool stale) noexcept override {
+    return add("set_plugins_stale", [&]() -> Result<void> {
+      ops_.push_back([stale](Data& d) { d.plugin_table.stale = stale; });
+      return ok_result();
+    });
+  }
+
+  Result<void> do_put_artifact(const ArtifactRecord& record) noexcept override {
     return add("put_artifact", [&]() -> Result<void> {
-      if (auto r = validate_artifact(record); !r) return r;
       // The version map's node is allocated now; the outer map may need a
       // node for a new name, allocated now too (empty when not needed).
       auto node = std::make_shared<ArtifactNode>();
@@ -247,10 +256,6 @@ class MemoryTransaction final : public Transaction {
   Result<void> add(std::string_view operation, F&& body) noexcept {
     return guarded(operation, [&]() -> Result<void> {
       if (auto r = usable(operation); !r) return r;
-      if (mode() == TransactionMode::kRead) {
-        return make_error(ErrorCode::kFailedPrecondition, "a read transaction does not write")
-            .with("operation", std::string(operation));
-      }
       return body();
     });
   }
@@ -396,8 +401,12 @@ class MemoryStorage final : public Storage {
     });
   }
 
-  Result<std::optional<std::string>> meta(std::string_view key) noexcept override {
-    return read("meta", [&](const Data& d) -> Result<std::optional<std::string>> { return find_copy(d.meta, key); });
+  Result<std::optional<SeedState>> seed() noexcept override {
+    return read("seed", [&](const Data& d) -> Result<std::optional<SeedState>> { return d.seed; });
+  }
+
+  Result<PluginTableState> plugin_table() noexcept override {
+    return read("plugin_table", [&](const Data& d) -> Result<PluginTableState> { return d.plugin_table; });
   }
 
   Result<std::optional<ArtifactRecord>> artifact(std::string_view name, std::string_view version) noexcept override {

@@ -231,10 +231,46 @@ CREATE TABLE tenant_leases (
 );
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// The typed index state replaces the free-form meta table: a package's
+// links move into its sync row, the rest into the one row of index_state
+// (seed_fingerprint NULL: never seeded; plugins_built_at '' : never built).
+// Keys of meta that schema 3 did not use are dropped with it.
+constexpr std::string_view kSchema4 = R"sql(
+ALTER TABLE sync ADD COLUMN links TEXT NOT NULL DEFAULT '';
+UPDATE sync SET links = coalesce((SELECT value FROM meta WHERE key = 'links/' || sync.name), '');
+
+CREATE TABLE index_state (
+  id                INTEGER PRIMARY KEY CHECK (id = 1),
+  seed_fingerprint  TEXT,
+  seed_names        TEXT NOT NULL,
+  plugins_built_at  TEXT NOT NULL,
+  plugins_stale     INTEGER NOT NULL,
+  packages          INTEGER NOT NULL,
+  versions          INTEGER NOT NULL,
+  plugins           INTEGER NOT NULL,
+  releases          INTEGER NOT NULL,
+  directory_entries INTEGER NOT NULL
+);
+INSERT INTO index_state VALUES (
+  1,
+  (SELECT value FROM meta WHERE key = 'seed.fingerprint'),
+  coalesce((SELECT value FROM meta WHERE key = 'seed.names'), ''),
+  coalesce((SELECT value FROM meta WHERE key = 'plugins.built_at'), ''),
+  coalesce((SELECT value <> '' FROM meta WHERE key = 'plugins.stale'), 0),
+  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'stats.packages'), 0),
+  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'stats.versions'), 0),
+  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'stats.plugins'), 0),
+  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'stats.releases'), 0),
+  coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'stats.directory_entries'), 0)
+);
+DROP TABLE meta;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "initial schema: packuments, sync, plugins + FTS5, releases, directory, meta", kSchema1},
     {2, "artifacts: what verified package tarballs hold", kSchema2},
     {3, "tenant stores: decisions, approvals, audit, configuration, rollouts, leases", kSchema3},
+    {4, "typed index state: sync links and index_state replace meta", kSchema4},
 }};
 
 }  // namespace

@@ -98,6 +98,29 @@ Timestamp from_millis(std::int64_t v) { return Timestamp{std::chrono::millisecon
 
 std::string now_text() { return format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now())); }
 
+// Lists of names are stored one per line (names never hold a line break:
+// Transaction checks).
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    out += l;
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 // A key that orders release versions in SQL roughly as semver does (exact
 // order comes from sort_release_versions).
 std::string release_sort_key(std::string_view version) {
@@ -399,9 +422,8 @@ class SqliteTransaction final : public Transaction {
     open_flag() = false;
   }
 
-  Result<void> put_packument(const Packument& packument) noexcept override {
+  Result<void> do_put_packument(const Packument& packument) noexcept override {
     return write("put_packument", [&](SQLite::Database& db) -> Result<void> {
-      if (auto r = check_key("package name", packument.name); !r) return r;
       const std::string json = to_json(packument);
       const Manifest* latest = packument.latest();
       SQLite::Statement s(db,
@@ -418,7 +440,7 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  Result<void> delete_packument(std::string_view name) noexcept override {
+  Result<void> do_delete_packument(std::string_view name) noexcept override {
     return write("delete_packument", [&](SQLite::Database& db) -> Result<void> {
       SQLite::Statement s(db, "DELETE FROM packuments WHERE name = ?");
       s.bind(1, std::string(name));
@@ -427,12 +449,11 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  Result<void> put_sync_record(const SyncRecord& r) noexcept override {
+  Result<void> do_put_sync_record(const SyncRecord& r) noexcept override {
     return write("put_sync_record", [&](SQLite::Database& db) -> Result<void> {
-      if (auto c = check_key("sync record name", r.name); !c) return c;
       SQLite::Statement s(db,
                           "INSERT OR REPLACE INTO sync(name, source, status, etag, last_modified, content_hash, "
-                          "checked, changed, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "checked, changed, error, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, r.name);
       s.bind(2, std::string(to_string(r.source)));
       s.bind(3, r.status);
@@ -442,14 +463,14 @@ class SqliteTransaction final : public Transaction {
       s.bind(7, millis(r.checked));
       s.bind(8, millis(r.changed));
       s.bind(9, r.error);
+      s.bind(10, join_lines(r.links));
       s.exec();
       return ok_result();
     });
   }
 
-  Result<void> replace_plugins(const std::vector<Plugin>& plugins) noexcept override {
+  Result<void> do_replace_plugins(const std::vector<Plugin>& plugins) noexcept override {
     return write("replace_plugins", [&](SQLite::Database& db) -> Result<void> {
-      if (auto r = validate_plugins(plugins); !r) return r;
       // A savepoint, so that a failure half-way (disk full) leaves the
       // transaction as it was before this call.
       db.exec("SAVEPOINT replace_plugins");
@@ -470,9 +491,8 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  Result<void> put_release(const Release& release) noexcept override {
+  Result<void> do_put_release(const Release& release) noexcept override {
     return write("put_release", [&](SQLite::Database& db) -> Result<void> {
-      if (auto r = check_key("release version", release.version); !r) return r;
       const std::string json = to_json(release);
       SQLite::Statement s(db, "INSERT OR REPLACE INTO releases(version, json, sort_key) VALUES (?, ?, ?)");
       s.bind(1, release.version);
@@ -483,9 +503,8 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  Result<void> put_directory_entry(const DirectoryEntry& entry) noexcept override {
+  Result<void> do_put_directory_entry(const DirectoryEntry& entry) noexcept override {
     return write("put_directory_entry", [&](SQLite::Database& db) -> Result<void> {
-      if (auto r = check_key("directory entry id", entry.id); !r) return r;
       const std::string json = to_json(entry);
       SQLite::Statement s(db, "INSERT OR REPLACE INTO directory(id, json) VALUES (?, ?)");
       s.bind(1, entry.id);
@@ -495,20 +514,43 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  Result<void> put_meta(std::string_view key, std::string_view value) noexcept override {
-    return write("put_meta", [&](SQLite::Database& db) -> Result<void> {
-      if (auto r = check_key("meta key", key); !r) return r;
-      SQLite::Statement s(db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
-      s.bind(1, std::string(key));
-      s.bind(2, std::string(value));
+  Result<void> do_put_seed(const SeedState& seed) noexcept override {
+    return write("put_seed", [&](SQLite::Database& db) -> Result<void> {
+      SQLite::Statement s(db, "UPDATE index_state SET seed_fingerprint = ?, seed_names = ? WHERE id = 1");
+      s.bind(1, seed.fingerprint);
+      s.bind(2, join_lines(seed.names));
       s.exec();
       return ok_result();
     });
   }
 
-  Result<void> put_artifact(const ArtifactRecord& record) noexcept override {
+  Result<void> do_put_plugin_build(const PluginBuild& b) noexcept override {
+    return write("put_plugin_build", [&](SQLite::Database& db) -> Result<void> {
+      SQLite::Statement s(db,
+                          "UPDATE index_state SET plugins_built_at = ?, packages = ?, versions = ?, plugins = ?, "
+                          "releases = ?, directory_entries = ? WHERE id = 1");
+      s.bind(1, format_timestamp(b.built_at));
+      s.bind(2, static_cast<std::int64_t>(b.packages));
+      s.bind(3, static_cast<std::int64_t>(b.versions));
+      s.bind(4, static_cast<std::int64_t>(b.plugins));
+      s.bind(5, static_cast<std::int64_t>(b.releases));
+      s.bind(6, static_cast<std::int64_t>(b.directory_entries));
+      s.exec();
+      return ok_result();
+    });
+  }
+
+  Result<void> do_set_plugins_stale(bool stale) noexcept override {
+    return write("set_plugins_stale", [&](SQLite::Database& db) -> Result<void> {
+      SQLite::Statement s(db, "UPDATE index_state SET plugins_stale = ? WHERE id = 1");
+      s.bind(1, stale ? 1 : 0);
+      s.exec();
+      return ok_result();
+    });
+  }
+
+  Result<void> do_put_artifact(const ArtifactRecord& record) noexcept override {
     return write("put_artifact", [&](SQLite::Database& db) -> Result<void> {
-      if (auto r = validate_artifact(record); !r) return r;
       const std::string json = to_json(record);
       SQLite::Statement s(db,
                           "INSERT INTO artifacts(name, version, integrity, verified_at, backend_system, "
@@ -637,16 +679,13 @@ class SqliteTransaction final : public Transaction {
     return use(operation, true, std::forward<F>(body));
   }
 
-  // Runs `body` on the transaction's connection; `writes` refuses it in a
-  // read transaction.
+  // Runs `body` on the transaction's connection. Transaction refuses writes
+  // of a read transaction before they get here; `writes` only documents.
   template <typename F>
-  Result<void> use(std::string_view operation, bool writes, F&& body) noexcept {
+  Result<void> use(std::string_view operation, [[maybe_unused]] bool writes, F&& body) noexcept {
     return guarded(shared_->name(), operation, [&]() -> Result<void> {
       std::lock_guard lock(shared_->mutex);
       if (done_) return bad_state(*shared_, operation, "transaction already committed");
-      if (writes && mode() == TransactionMode::kRead) {
-        return bad_state(*shared_, operation, "a read transaction does not write");
-      }
       auto& db = connection();
       // SQLite rolls a transaction back by itself after some errors (disk
       // full, I/O); writing on would then autocommit each statement.
@@ -871,12 +910,39 @@ class SqliteStorage final : public Storage {
     });
   }
 
-  Result<std::optional<std::string>> meta(std::string_view key) noexcept override {
-    return read("meta", [&](SQLite::Database& db) -> Result<std::optional<std::string>> {
-      SQLite::Statement s(db, "SELECT value FROM meta WHERE key = ?");
-      s.bind(1, std::string(key));
-      if (!s.executeStep()) return std::optional<std::string>{};
-      return std::optional<std::string>{s.getColumn(0).getString()};
+  Result<std::optional<SeedState>> seed() noexcept override {
+    return read("seed", [&](SQLite::Database& db) -> Result<std::optional<SeedState>> {
+      SQLite::Statement s(db, "SELECT seed_fingerprint, seed_names FROM index_state WHERE id = 1");
+      if (!s.executeStep() || s.getColumn(0).isNull()) return std::optional<SeedState>{};
+      return std::optional<SeedState>{SeedState{s.getColumn(0).getString(), split_lines(s.getColumn(1).getString())}};
+    });
+  }
+
+  Result<PluginTableState> plugin_table() noexcept override {
+    return read("plugin_table", [&](SQLite::Database& db) -> Result<PluginTableState> {
+      SQLite::Statement s(db,
+                          "SELECT plugins_built_at, plugins_stale, packages, versions, plugins, releases, "
+                          "directory_entries FROM index_state WHERE id = 1");
+      PluginTableState t;
+      if (!s.executeStep()) return t;
+      t.stale = s.getColumn(1).getInt() != 0;
+      const std::string built = s.getColumn(0).getString();
+      if (built.empty()) return t;  // never built
+      auto when = parse_timestamp(built);
+      if (!when) {
+        return make_error(ErrorCode::kDataLoss, "the stored plugin build time does not parse: " + built)
+            .with("database", shared_->name())
+            .with("operation", "plugin_table");
+      }
+      PluginBuild b;
+      b.built_at = *when;
+      b.packages = static_cast<std::uint64_t>(s.getColumn(2).getInt64());
+      b.versions = static_cast<std::uint64_t>(s.getColumn(3).getInt64());
+      b.plugins = static_cast<std::uint64_t>(s.getColumn(4).getInt64());
+      b.releases = static_cast<std::uint64_t>(s.getColumn(5).getInt64());
+      b.directory_entries = static_cast<std::uint64_t>(s.getColumn(6).getInt64());
+      t.last_build = b;
+      return t;
     });
   }
 
@@ -972,7 +1038,7 @@ class SqliteStorage final : public Storage {
 
  private:
   static constexpr std::string_view kSyncSelect =
-      "SELECT name, source, status, etag, last_modified, content_hash, checked, changed, error FROM sync";
+      "SELECT name, source, status, etag, last_modified, content_hash, checked, changed, error, links FROM sync";
 
   // The source column holds to_string(SyncSource); any other text (a newer
   // callboard's source, or a hand-edited file) is refused, not guessed.
@@ -996,6 +1062,7 @@ class SqliteStorage final : public Storage {
     r.checked = from_millis(s.getColumn(6).getInt64());
     r.changed = from_millis(s.getColumn(7).getInt64());
     r.error = s.getColumn(8).getString();
+    r.links = split_lines(s.getColumn(9).getString());
     return r;
   }
 

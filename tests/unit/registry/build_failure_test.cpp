@@ -91,22 +91,26 @@ class FaultyStorage final : public backend::Storage {
    public:
     Txn(std::unique_ptr<backend::Transaction> t, FaultyStorage& owner)
         : backend::Transaction(t->mode()), t_(std::move(t)), owner_(owner) {}
-    Result<void> put_packument(const Packument& p) noexcept override { return t_->put_packument(p); }
-    Result<void> delete_packument(std::string_view n) noexcept override { return t_->delete_packument(n); }
-    Result<void> put_sync_record(const backend::SyncRecord& r) noexcept override { return t_->put_sync_record(r); }
-    Result<void> replace_plugins(const std::vector<Plugin>& p) noexcept override {
-      ++owner_.replaces;
-      return t_->replace_plugins(p);
-    }
-    Result<void> put_release(const Release& r) noexcept override { return t_->put_release(r); }
-    Result<void> put_directory_entry(const DirectoryEntry& e) noexcept override {
-      return t_->put_directory_entry(e);
-    }
-    Result<void> put_meta(std::string_view k, std::string_view v) noexcept override { return t_->put_meta(k, v); }
-    Result<void> put_artifact(const ArtifactRecord& r) noexcept override { return t_->put_artifact(r); }
     Result<void> commit() noexcept override { return t_->commit(); }
 
    protected:
+    Result<void> do_put_packument(const Packument& p) noexcept override { return t_->put_packument(p); }
+    Result<void> do_delete_packument(std::string_view n) noexcept override { return t_->delete_packument(n); }
+    Result<void> do_put_sync_record(const backend::SyncRecord& r) noexcept override { return t_->put_sync_record(r); }
+    Result<void> do_replace_plugins(const std::vector<Plugin>& p) noexcept override {
+      ++owner_.replaces;
+      return t_->replace_plugins(p);
+    }
+    Result<void> do_put_release(const Release& r) noexcept override { return t_->put_release(r); }
+    Result<void> do_put_directory_entry(const DirectoryEntry& e) noexcept override {
+      return t_->put_directory_entry(e);
+    }
+    Result<void> do_put_artifact(const ArtifactRecord& r) noexcept override { return t_->put_artifact(r); }
+    Result<void> do_put_seed(const backend::SeedState& s) noexcept override { return t_->put_seed(s); }
+    Result<void> do_put_plugin_build(const backend::PluginBuild& b) noexcept override {
+      return t_->put_plugin_build(b);
+    }
+    Result<void> do_set_plugins_stale(bool stale) noexcept override { return t_->set_plugins_stale(stale); }
     backend::DecisionBackend* decision_rows() noexcept override { return decision_rows_of(*t_); }
     backend::AuditBackend* audit_rows() noexcept override { return audit_rows_of(*t_); }
     backend::ConfigBackend* config_rows() noexcept override { return config_rows_of(*t_); }
@@ -145,7 +149,8 @@ class FaultyStorage final : public backend::Storage {
     if (arm_after_directory > 0) fail_allocation(arm_after_directory);
     return entries;
   }
-  Result<std::optional<std::string>> meta(std::string_view k) noexcept override { return inner->meta(k); }
+  Result<std::optional<backend::SeedState>> seed() noexcept override { return inner->seed(); }
+  Result<backend::PluginTableState> plugin_table() noexcept override { return inner->plugin_table(); }
   Result<std::optional<ArtifactRecord>> artifact(std::string_view n, std::string_view v) noexcept override {
     return inner->artifact(n, v);
   }
@@ -157,8 +162,8 @@ class FaultyStorage final : public backend::Storage {
 
 Timestamp t0() { return ts("2026-07-01T00:00:00Z"); }
 
-std::optional<std::string> meta(backend::Storage& s, std::string_view key) {
-  auto v = s.meta(key);
+backend::PluginTableState table_of(backend::Storage& s) {
+  auto v = s.plugin_table();
   REQUIRE(v.ok());
   return *v;
 }
@@ -256,9 +261,10 @@ TEST_CASE("a failed plugin build replaces nothing and does not stamp built_at", 
   REQUIRE(first.ok());
   REQUIRE(first->plugins == 1);
   const auto plugins_before = stored_plugins(*storage);
-  const auto built_at_before = meta(*storage, "plugins.built_at");
+  const auto built_before = table_of(*storage).last_build;
   REQUIRE(plugins_before.size() == 1);
-  REQUIRE(built_at_before.has_value());
+  REQUIRE(built_before.has_value());
+  CHECK_FALSE(table_of(*storage).stale);
   const int replaces_before = storage->replaces;
 
   // A day and more later: the local package is read again, so the table is
@@ -274,9 +280,9 @@ TEST_CASE("a failed plugin build replaces nothing and does not stamp built_at", 
     CHECK(failed.error().code == ErrorCode::kResourceExhausted);
     CHECK(storage->replaces == replaces_before);
     CHECK(stored_plugins(*storage) == plugins_before);
-    CHECK(meta(*storage, "plugins.built_at") == built_at_before);
+    CHECK(table_of(*storage).last_build == built_before);
     // The packument it stored is newer than the table: the next run rebuilds.
-    CHECK(meta(*storage, "plugins.stale") == std::optional<std::string>("1"));
+    CHECK(table_of(*storage).stale);
   }
 
   // The next run, an hour later (well inside the 24 h), rebuilds and stamps.
@@ -288,6 +294,8 @@ TEST_CASE("a failed plugin build replaces nothing and does not stamp built_at", 
   const auto plugins_after = stored_plugins(*storage);
   REQUIRE(plugins_after.size() == 1);
   CHECK(plugins_after[0].id == plugins_before[0].id);
-  CHECK(meta(*storage, "plugins.built_at") != built_at_before);
-  CHECK(meta(*storage, "plugins.stale") == std::optional<std::string>(""));
+  CHECK(table_of(*storage).last_build != built_before);
+  REQUIRE(table_of(*storage).last_build.has_value());
+  CHECK(table_of(*storage).last_build->built_at == t0() + std::chrono::hours(26));
+  CHECK_FALSE(table_of(*storage).stale);
 }

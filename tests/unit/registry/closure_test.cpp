@@ -197,9 +197,9 @@ TEST_CASE("a closure follows only the versions each range admits, and peers", "[
   CHECK((*record)->source == backend::SyncSource::kNpm);
   CHECK((*record)->status == 200);
   CHECK((*record)->content_hash.size() == 64);
-  auto stale = f.storage->meta("plugins.stale");
-  REQUIRE(stale.ok());
-  CHECK(*stale == std::optional<std::string>("1"));
+  auto table = f.storage->plugin_table();
+  REQUIRE(table.ok());
+  CHECK(table->stale);
 }
 
 TEST_CASE("a closure reads the range of an old version too when a root asks for it", "[registry][closure]") {
@@ -422,7 +422,7 @@ TEST_CASE("packages a closure stored are never grouped into plugins", "[registry
   auto ids = f.storage->plugin_ids();
   REQUIRE(ids.ok());
   CHECK(ids->empty());
-  auto stale = f.storage->meta("plugins.stale");
-  REQUIRE(stale.ok());
-  CHECK(*stale == std::optional<std::string>(""));
+  auto table = f.storage->plugin_table();
+  REQUIRE(table.ok());
+  CHECK_FALSE(table->stale);
 }

@@ -156,9 +156,9 @@ TEST_CASE("storage: put_artifact replaces, and follows the transaction rules", "
   }
 }
 
-TEST_CASE("storage: interface versions say artifact records (2), tenant stores and read transactions (3) exist", "[storage][artifact]") {
-  STATIC_REQUIRE(Transaction::kInterfaceVersion == 3);
-  STATIC_REQUIRE(Storage::kInterfaceVersion == 3);
+TEST_CASE("storage: interface versions say artifact records (2), tenant stores and read transactions (3), typed index state (4) exist", "[storage][artifact]") {
+  STATIC_REQUIRE(Transaction::kInterfaceVersion == 4);
+  STATIC_REQUIRE(Storage::kInterfaceVersion == 4);
 }
 
 TEST_CASE("sqlite: artifact records persist across reopen", "[storage][sqlite][artifact]") {
@@ -170,8 +170,8 @@ TEST_CASE("sqlite: artifact records persist across reopen", "[storage][sqlite][a
   CHECK(need(s->artifact("@demo/p", "1.0.0")) == std::optional<ArtifactRecord>(r));
 }
 
-TEST_CASE("sqlite: a schema 1 database opens, migrates to 3 and keeps its data", "[storage][sqlite][artifact]") {
-  REQUIRE(callboard::backend::detail::sqlite_schema_version() == 3);
+TEST_CASE("sqlite: a schema 1 database opens, migrates to 4 and keeps its data", "[storage][sqlite][artifact]") {
+  REQUIRE(callboard::backend::detail::sqlite_schema_version() == 4);
   TempDir dir;
   const fs::path file = dir.path() / "old.db";
   fs::copy_file(fs::path(CALLBOARD_REPO_ROOT) / "tests/fixtures/storage/schema1.db", file);
@@ -190,7 +190,11 @@ TEST_CASE("sqlite: a schema 1 database opens, migrates to 3 and keeps its data",
     CHECK(need(s->release_versions()) == std::vector<std::string>{"1.0.0"});
     CHECK(need(s->package_names()) == std::vector<std::string>{"@backstage/plugin-proxy-backend"});
     CHECK(need(s->plugin_ids()) == std::vector<std::string>{"proxy"});
-    CHECK(need(s->meta("stats.plugins")) == std::optional<std::string>("1"));
+    // Schema 4 carried meta's counts over into the typed state.
+    const auto table = need(s->plugin_table());
+    REQUIRE(table.last_build.has_value());
+    CHECK(table.last_build->plugins == 1);
+    CHECK(table.last_build->packages == 1);
     SearchQuery q;
     q.text = "proxy";
     CHECK(hit_ids(need(s->search(q))) == std::vector<std::string>{"proxy"});
@@ -207,7 +211,7 @@ TEST_CASE("sqlite: a schema 1 database opens, migrates to 3 and keeps its data",
   const std::string after = read_file(file);
   std::uint32_t version = 0;
   for (std::size_t i = 0; i < 4; ++i) version = (version << 8) | static_cast<unsigned char>(after[60 + i]);
-  CHECK(version == 3);
+  CHECK(version == 4);
   // Reopening migrates nothing more and keeps both old and new rows.
   auto s = need(open_storage(url_for(file)));
   CHECK(need(s->artifact("@backstage/plugin-proxy-backend", "0.6.20")).has_value());

@@ -53,7 +53,8 @@ TEST_CASE("storage: model values round-trip through put and get", "[storage][con
   full.directory = entries.front();
   full.keywords = {"k8s", "pods"};
   const SyncRecord sync{"@demo/plugin-x", SyncSource::kNpm, 200, "W/\"abc\"", "Wed, 01 May 2024 12:00:00 GMT",
-                        std::string(64, 'a'), ts(1714564800000), ts(1714564700000), ""};
+                        std::string(64, 'a'), ts(1714564800000), ts(1714564700000), "",
+                        {"@backstage/core-plugin-api", "@backstage/plugin-x-common"}};
 
   {
     auto txn = need(storage->begin());
@@ -63,7 +64,13 @@ TEST_CASE("storage: model values round-trip through put and get", "[storage][con
     need(txn->put_packument(made));
     need(txn->replace_plugins({full}));
     need(txn->put_sync_record(sync));
-    need(txn->put_meta("index.last_run", "2024-05-01T12:00:00.000Z"));
+    need(txn->put_seed(SeedState{"sha256:seed", {"@backstage/core-plugin-api", "@roadiehq/backstage-plugin-argo-cd"}}));
+    PluginBuild build;
+    build.built_at = ts(1714564800123);
+    build.packages = 4;
+    build.plugins = 2;
+    need(txn->put_plugin_build(build));
+    need(txn->set_plugins_stale(true));
     need(txn->commit());
   }
 
@@ -81,8 +88,16 @@ TEST_CASE("storage: model values round-trip through put and get", "[storage][con
   CHECK(need(storage->plugin_ids()) == std::vector<std::string>{"kubernetes"});
   CHECK(need(storage->sync_record(sync.name)) == std::optional<SyncRecord>(sync));
   CHECK(need(storage->sync_records()) == std::vector<SyncRecord>{sync});
-  CHECK(need(storage->meta("index.last_run")) == std::optional<std::string>("2024-05-01T12:00:00.000Z"));
-  CHECK(need(storage->meta("absent")) == std::nullopt);
+  CHECK(need(storage->seed()) ==
+        std::optional<SeedState>(
+            SeedState{"sha256:seed", {"@backstage/core-plugin-api", "@roadiehq/backstage-plugin-argo-cd"}}));
+  const auto table = need(storage->plugin_table());
+  REQUIRE(table.last_build.has_value());
+  CHECK(table.last_build->built_at == ts(1714564800123));
+  CHECK(table.last_build->packages == 4);
+  CHECK(table.last_build->plugins == 2);
+  CHECK(table.last_build->versions == 0);
+  CHECK(table.stale);
   need(storage->check());
 }
 
@@ -94,9 +109,9 @@ TEST_CASE("storage: puts overwrite, deletes remove, sync records sort by name", 
     auto txn = need(storage->begin());
     need(txn->put_packument(packument("b", {"1.0.0"})));
     need(txn->put_packument(packument("a", {"1.0.0"})));
-    need(txn->put_sync_record({"zeta", SyncSource::kNpm, 404, "", "", "", ts(1), ts(0), "not found"}));
-    need(txn->put_sync_record({"alpha", SyncSource::kLocal, 0, "", "", "", ts(2), ts(2), ""}));
-    need(txn->put_meta("k", "one"));
+    need(txn->put_sync_record({"zeta", SyncSource::kNpm, 404, "", "", "", ts(1), ts(0), "not found", {}}));
+    need(txn->put_sync_record({"alpha", SyncSource::kLocal, 0, "", "", "", ts(2), ts(2), "", {}}));
+    need(txn->put_seed(marker("one")));
     need(txn->commit());
   }
   {
@@ -104,13 +119,13 @@ TEST_CASE("storage: puts overwrite, deletes remove, sync records sort by name", 
     need(txn->put_packument(packument("b", {"1.0.0", "2.0.0"})));
     need(txn->delete_packument("a"));
     need(txn->delete_packument("never-stored"));
-    need(txn->put_meta("k", "two"));
-    need(txn->put_sync_record({"zeta", SyncSource::kNpm, 200, "e", "", "", ts(3), ts(3), ""}));
+    need(txn->put_seed(marker("two")));
+    need(txn->put_sync_record({"zeta", SyncSource::kNpm, 200, "e", "", "", ts(3), ts(3), "", {}}));
     need(txn->commit());
   }
   CHECK(need(storage->package_names()) == std::vector<std::string>{"b"});
   CHECK(need(storage->packument("b"))->versions.size() == 2);
-  CHECK(need(storage->meta("k")) == std::optional<std::string>("two"));
+  CHECK(marker_of(*storage) == std::optional<std::string>("two"));
   auto records = need(storage->sync_records());
   REQUIRE(records.size() == 2);
   CHECK(records[0].name == "alpha");
@@ -127,15 +142,15 @@ TEST_CASE("storage: transactions isolate, roll back and commit once", "[storage]
   SECTION("uncommitted writes are invisible, committed ones visible") {
     auto txn = need(storage->begin());
     need(txn->put_packument(packument("p", {"1.0.0"})));
-    need(txn->put_meta("m", "v"));
+    need(txn->put_seed(marker("v")));
     need(txn->replace_plugins(twelve_plugins()));
     CHECK(need(storage->packument("p")) == std::nullopt);
-    CHECK(need(storage->meta("m")) == std::nullopt);
+    CHECK(marker_of(*storage) == std::nullopt);
     CHECK(need(storage->plugin_ids()).empty());
     CHECK(search_text(*storage, "kubernetes").total == 0);
     need(txn->commit());
     CHECK(need(storage->packument("p")).has_value());
-    CHECK(need(storage->meta("m")) == std::optional<std::string>("v"));
+    CHECK(marker_of(*storage) == std::optional<std::string>("v"));
     CHECK(need(storage->plugin_ids()).size() == 12);
     CHECK(search_text(*storage, "kubernetes").total == 2);
   }
@@ -149,27 +164,27 @@ TEST_CASE("storage: transactions isolate, roll back and commit once", "[storage]
     CHECK(need(storage->packument("p")) == std::nullopt);
     CHECK(need(storage->plugin_ids()).empty());
     auto again = need(storage->begin());  // the storage is free again
-    need(again->put_meta("after", "rollback"));
+    need(again->put_seed(marker("after rollback")));
     need(again->commit());
-    CHECK(need(storage->meta("after")).has_value());
+    CHECK(marker_of(*storage) == std::optional<std::string>("after rollback"));
   }
 
   SECTION("a second commit and writes after commit are errors") {
     auto txn = need(storage->begin());
-    need(txn->put_meta("m", "v"));
+    need(txn->put_seed(marker("v")));
     need(txn->commit());
     auto second = txn->commit();
     REQUIRE_FALSE(second.ok());
     CHECK(second.error().code == ErrorCode::kFailedPrecondition);
-    auto late = txn->put_meta("m", "w");
+    auto late = txn->put_seed(marker("w"));
     REQUIRE_FALSE(late.ok());
     CHECK(late.error().code == ErrorCode::kFailedPrecondition);
-    CHECK(need(storage->meta("m")) == std::optional<std::string>("v"));
+    CHECK(marker_of(*storage) == std::optional<std::string>("v"));
     // A committed transaction that is still alive does not block the next one.
     auto next = need(storage->begin());
-    need(next->put_meta("m", "x"));
+    need(next->put_seed(marker("x")));
     need(next->commit());
-    CHECK(need(storage->meta("m")) == std::optional<std::string>("x"));
+    CHECK(marker_of(*storage) == std::optional<std::string>("x"));
   }
 
   SECTION("a read transaction refuses every catalog write and blocks no writer") {
@@ -187,12 +202,16 @@ TEST_CASE("storage: transactions isolate, roll back and commit once", "[storage]
     DirectoryEntry entry;
     entry.id = "x";
     CHECK(reader->put_directory_entry(entry).error().code == ErrorCode::kFailedPrecondition);
-    CHECK(reader->put_meta("m", "v").error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->put_artifact(ArtifactRecord{}).error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->put_seed(marker("v")).error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->put_plugin_build(PluginBuild{}).error().code == ErrorCode::kFailedPrecondition);
+    CHECK(reader->set_plugins_stale(true).error().code == ErrorCode::kFailedPrecondition);
     auto writer = need(storage->begin());
-    need(writer->put_meta("m", "v"));
+    need(writer->put_seed(marker("v")));
     need(writer->commit());
     need(reader->commit());
-    CHECK(need(storage->meta("m")) == std::optional<std::string>("v"));
+    CHECK(marker_of(*storage) == std::optional<std::string>("v"));
+    CHECK_FALSE(need(storage->plugin_table()).stale);
     CHECK(need(storage->packument("p")) == std::nullopt);
   }
 
@@ -208,7 +227,20 @@ TEST_CASE("storage: transactions isolate, roll back and commit once", "[storage]
     auto empty = txn->put_packument(Packument{});
     REQUIRE_FALSE(empty.ok());
     CHECK(empty.error().code == ErrorCode::kInvalidArgument);
-    CHECK(txn->put_meta("", "x").error().code == ErrorCode::kInvalidArgument);
+    CHECK(txn->put_seed(marker("")).error().code == ErrorCode::kInvalidArgument);
+    CHECK(txn->put_seed(SeedState{"f", {"@a/b", "two\nlines"}}).error().code == ErrorCode::kInvalidArgument);
+    // Removals are checked too (they were not before the checks moved
+    // out of the backends).
+    CHECK(txn->delete_packument("").error().code == ErrorCode::kInvalidArgument);
+    CHECK(txn->delete_packument(std::string(4097, 'x')).error().code == ErrorCode::kInvalidArgument);
+    SyncRecord linked;
+    linked.name = "@a/b";
+    linked.links = {"@a/c", "@a/d\r"};
+    auto bad_link = txn->put_sync_record(linked);
+    REQUIRE_FALSE(bad_link.ok());
+    CHECK(bad_link.error().code == ErrorCode::kInvalidArgument);
+    CHECK(bad_link.error().detail("package") == "@a/b");
+    CHECK(bad_link.error().detail("operation") == "put_sync_record");
 
     auto plugins = twelve_plugins();
     plugins[1].packages.push_back(plugins[0].packages[0]);  // one package in two plugins

@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "backends/storage_sqlite/schema.hpp"
 #include "backends/storage_sqlite/sqlite_storage.hpp"
 #include "storage_fixtures.hpp"
 
@@ -50,7 +53,7 @@ void seed(const std::string& url) {
   auto txn = need(s->begin());
   need(txn->put_packument(packument("@demo/a", {"1.0.0"})));
   need(txn->replace_plugins(twelve_plugins()));
-  need(txn->put_meta("state", "committed"));
+  need(txn->put_seed(marker("committed")));
   need(txn->commit());
 }
 
@@ -89,7 +92,7 @@ TEST_CASE("sqlite: without create_if_missing a missing file is kNotFound and sta
   CHECK(registry.open_storage(url_for(file), existing_only).error().code == ErrorCode::kNotFound);
   seed(url_for(file));
   auto s = need(open_storage(url_for(file), existing_only));
-  CHECK(need(s->meta("state")) == std::optional<std::string>("committed"));
+  CHECK(marker_of(*s) == std::optional<std::string>("committed"));
   // Stores that are new on every open ignore the option.
   CHECK(open_storage("sqlite::memory:", existing_only).ok());
   CHECK(open_storage("memory:", existing_only).ok());
@@ -107,7 +110,7 @@ TEST_CASE("sqlite: sync sources are stored as text and an unknown one is refused
   {
     auto s = need(open_storage(url_for(file)));
     auto txn = need(s->begin());
-    need(txn->put_sync_record({marker, SyncSource::kLocal, 0, "", "", "", ts(1), ts(1), ""}));
+    need(txn->put_sync_record({marker, SyncSource::kLocal, 0, "", "", "", ts(1), ts(1), "", {}}));
     need(txn->commit());
     CHECK(need(s->sync_record(marker))->source == SyncSource::kLocal);
   }
@@ -136,7 +139,7 @@ TEST_CASE("sqlite: a new file gets the current schema version", "[storage][sqlit
   // Reopening an up-to-date database migrates nothing and keeps the data.
   seed(url_for(file));
   auto s = need(open_storage(url_for(file)));
-  CHECK(need(s->meta("state")) == std::optional<std::string>("committed"));
+  CHECK(marker_of(*s) == std::optional<std::string>("committed"));
 }
 
 TEST_CASE("sqlite: a database from a newer callboard is refused", "[storage][sqlite]") {
@@ -322,7 +325,9 @@ TEST_CASE("sqlite: writers on several connections serialize", "[storage][sqlite]
         continue;
       }
       const auto key = "w" + std::to_string(who) + "." + std::to_string(i);
-      if (!(*txn)->put_meta(key, "x") || !(*txn)->commit()) ++failures;
+      Release release;
+      release.version = key;
+      if (!(*txn)->put_release(release) || !(*txn)->commit()) ++failures;
     }
   };
   std::thread a(work, 1);
@@ -332,7 +337,9 @@ TEST_CASE("sqlite: writers on several connections serialize", "[storage][sqlite]
   CHECK(failures == 0);
   auto s = need(open_storage(url));
   for (int who : {1, 2}) {
-    for (int i = 0; i < 15; ++i) CHECK(need(s->meta("w" + std::to_string(who) + "." + std::to_string(i))).has_value());
+    for (int i = 0; i < 15; ++i) {
+      CHECK(need(s->release("w" + std::to_string(who) + "." + std::to_string(i))).has_value());
+    }
   }
 }
 
@@ -356,7 +363,7 @@ TEST_CASE("sqlite: a process killed mid-transaction leaves the committed state",
     auto plugins = twelve_plugins();
     plugins.resize(3);
     if (!(*txn)->put_packument(packument("@demo/uncommitted", {"1.0.0"})) || !(*txn)->replace_plugins(plugins) ||
-        !(*txn)->put_meta("state", "uncommitted")) {
+        !(*txn)->put_seed(marker("uncommitted"))) {
       ::_exit(4);
     }
     for (int i = 0; i < 300; ++i) (void)(*txn)->put_packument(packument("@demo/bulk" + std::to_string(i), {"1.0.0"}));
@@ -374,14 +381,14 @@ TEST_CASE("sqlite: a process killed mid-transaction leaves the committed state",
   REQUIRE(WIFSIGNALED(status));
 
   auto s = need(open_storage(url));
-  CHECK(need(s->meta("state")) == std::optional<std::string>("committed"));
+  CHECK(marker_of(*s) == std::optional<std::string>("committed"));
   CHECK(need(s->packument("@demo/uncommitted")) == std::nullopt);
   CHECK(need(s->package_names()) == std::vector<std::string>{"@demo/a"});
   CHECK(need(s->plugin_ids()).size() == 12);
   need(s->check());
   // The lock died with the process.
   auto txn = need(s->begin());
-  need(txn->put_meta("state", "after"));
+  need(txn->put_seed(marker("after")));
   need(txn->commit());
 }
 
@@ -401,9 +408,9 @@ TEST_CASE("sqlite: a process killed while committing in a loop leaves a consiste
     for (int i = 1;; ++i) {
       auto txn = (*s)->begin();
       if (!txn) ::_exit(3);
-      // The plugin titles and the meta counter must always agree.
+      // The plugin titles and the stored round must always agree.
       for (auto& p : plugins) p.title = "round " + std::to_string(i);
-      if (!(*txn)->replace_plugins(plugins) || !(*txn)->put_meta("round", std::to_string(i)) || !(*txn)->commit()) {
+      if (!(*txn)->replace_plugins(plugins) || !(*txn)->put_seed(marker(std::to_string(i))) || !(*txn)->commit()) {
         ::_exit(4);
       }
       if (i == 3 && ::write(ready[1], "r", 1) != 1) ::_exit(5);
@@ -422,7 +429,7 @@ TEST_CASE("sqlite: a process killed while committing in a loop leaves a consiste
 
   auto s = need(open_storage(url));
   need(s->check());
-  const auto round = need(s->meta("round"));
+  const auto round = marker_of(*s);
   REQUIRE(round.has_value());
   CHECK(std::stoi(*round) >= 3);
   for (const auto& id : need(s->plugin_ids())) CHECK(need(s->plugin(id))->title == "round " + *round);
@@ -501,4 +508,66 @@ TEST_CASE("sqlite: the FTS5 path, the in-memory path and the memory backend agre
     }
   }
   need(fts->check());
+}
+
+TEST_CASE("sqlite: schema 4 moves the meta table into the typed index state", "[storage][sqlite]") {
+  namespace schema = callboard::backend::detail::sqlite_schema;
+  TempDir dir;
+  const auto file = dir.path() / "schema3.db";
+  {
+    // A database as callboard left it at schema 3, with every meta key the
+    // indexer wrote.
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& m : schema::migrations()) {
+      if (m.version > 3) break;
+      db.exec(std::string(m.sql));
+    }
+    db.exec("PRAGMA user_version = 3");
+    db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId));
+    db.exec(R"sql(
+      INSERT INTO meta(key, value) VALUES
+        ('seed.fingerprint', 'abc123'),
+        ('seed.names', '@backstage/core-plugin-api
+@roadiehq/backstage-plugin-argo-cd
+'),
+        ('links/@demo/a', '@demo/b
+@demo/c
+'),
+        ('links/@demo/gone', '@demo/x
+'),
+        ('plugins.built_at', '2026-11-30T05:41:03.565Z'),
+        ('plugins.stale', '1'),
+        ('stats.packages', '7'), ('stats.versions', '70'), ('stats.plugins', '3'),
+        ('stats.releases', '2'), ('stats.directory_entries', '5'),
+        ('index.last_run', 'unused by schema 3: dropped');
+      INSERT INTO sync(name, source, status, etag, last_modified, content_hash, checked, changed, error)
+        VALUES ('@demo/a', 'npm', 200, '', '', '', 0, 0, ''), ('@demo/b', 'npm', 200, '', '', '', 0, 0, '');
+    )sql");
+  }
+  auto s = need(open_storage(url_for(file)));
+  CHECK(need(s->seed()) ==
+        std::optional<SeedState>(SeedState{"abc123", {"@backstage/core-plugin-api", "@roadiehq/backstage-plugin-argo-cd"}}));
+  const auto table = need(s->plugin_table());
+  CHECK(table.stale);
+  REQUIRE(table.last_build.has_value());
+  CHECK(table.last_build->built_at == *parse_timestamp("2026-11-30T05:41:03.565Z"));
+  CHECK(table.last_build->packages == 7);
+  CHECK(table.last_build->versions == 70);
+  CHECK(table.last_build->plugins == 3);
+  CHECK(table.last_build->releases == 2);
+  CHECK(table.last_build->directory_entries == 5);
+  CHECK(need(s->sync_record("@demo/a"))->links == std::vector<std::string>{"@demo/b", "@demo/c"});
+  CHECK(need(s->sync_record("@demo/b"))->links.empty());
+  need(s->check());
+  SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement meta(db, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
+  REQUIRE(meta.executeStep());
+  CHECK(meta.getColumn(0).getInt() == 0);
+}
+
+TEST_CASE("sqlite: a database never indexed has no seed and no plugin build", "[storage][sqlite]") {
+  TempDir dir;
+  auto s = need(open_storage(url_for(dir.path() / "new.db")));
+  CHECK(need(s->seed()) == std::nullopt);
+  CHECK(need(s->plugin_table()) == PluginTableState{});
 }

@@ -74,6 +74,16 @@ struct Backend {
 
 inline Timestamp ts(std::int64_t millis) { return Timestamp{std::chrono::milliseconds{millis}}; }
 
+/// A seed state whose fingerprint is `text`: the small typed value the
+/// transaction tests write and read back.
+inline SeedState marker(std::string text) { return SeedState{std::move(text), {}}; }
+/// The stored seed's fingerprint, if any.
+inline std::optional<std::string> marker_of(Storage& storage) {
+  auto seed = need(storage.seed());
+  if (!seed) return std::nullopt;
+  return seed->fingerprint;
+}
+
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;

@@ -181,14 +181,6 @@ class OneBucketTransaction final : public Transaction {
  public:
   OneBucketTransaction(std::shared_ptr<std::shared_ptr<const TenantMap>> state, TransactionMode mode)
       : Transaction(mode), state_(std::move(state)) {}
-  Result<void> put_packument(const Packument&) noexcept override { return no_catalog(); }
-  Result<void> delete_packument(std::string_view) noexcept override { return no_catalog(); }
-  Result<void> put_sync_record(const SyncRecord&) noexcept override { return no_catalog(); }
-  Result<void> replace_plugins(const std::vector<Plugin>&) noexcept override { return no_catalog(); }
-  Result<void> put_release(const Release&) noexcept override { return no_catalog(); }
-  Result<void> put_directory_entry(const DirectoryEntry&) noexcept override { return no_catalog(); }
-  Result<void> put_meta(std::string_view, std::string_view) noexcept override { return no_catalog(); }
-  Result<void> put_artifact(const ArtifactRecord&) noexcept override { return no_catalog(); }
   Result<void> commit() noexcept override {
     if (auto w = rows_.written()) *state_ = std::move(w);
     committed_ = true;
@@ -196,6 +188,16 @@ class OneBucketTransaction final : public Transaction {
   }
 
  protected:
+  Result<void> do_put_packument(const Packument&) noexcept override { return no_catalog(); }
+  Result<void> do_delete_packument(std::string_view) noexcept override { return no_catalog(); }
+  Result<void> do_put_sync_record(const SyncRecord&) noexcept override { return no_catalog(); }
+  Result<void> do_replace_plugins(const std::vector<Plugin>&) noexcept override { return no_catalog(); }
+  Result<void> do_put_release(const Release&) noexcept override { return no_catalog(); }
+  Result<void> do_put_directory_entry(const DirectoryEntry&) noexcept override { return no_catalog(); }
+  Result<void> do_put_artifact(const ArtifactRecord&) noexcept override { return no_catalog(); }
+  Result<void> do_put_seed(const SeedState&) noexcept override { return no_catalog(); }
+  Result<void> do_put_plugin_build(const PluginBuild&) noexcept override { return no_catalog(); }
+  Result<void> do_set_plugins_stale(bool) noexcept override { return no_catalog(); }
   DecisionBackend* decision_rows() noexcept override { return &bucket_; }
   AuditBackend* audit_rows() noexcept override { return &bucket_; }
   ConfigBackend* config_rows() noexcept override { return &bucket_; }
@@ -226,7 +228,8 @@ class OneBucketStorage final : public Storage {
   Result<std::vector<std::string>> release_versions() noexcept override { return no_catalog(); }
   Result<std::optional<DirectoryEntry>> directory_entry(std::string_view) noexcept override { return no_catalog(); }
   Result<std::vector<DirectoryEntry>> directory_entries() noexcept override { return no_catalog(); }
-  Result<std::optional<std::string>> meta(std::string_view) noexcept override { return no_catalog(); }
+  Result<std::optional<SeedState>> seed() noexcept override { return no_catalog(); }
+  Result<PluginTableState> plugin_table() noexcept override { return no_catalog(); }
   Result<std::optional<ArtifactRecord>> artifact(std::string_view, std::string_view) noexcept override {
     return no_catalog();
   }
@@ -267,15 +270,19 @@ TEST_CASE("conformance: a store without a domain answers kUnimplemented", "[stor
   // rows: the default accessors give nullptr.
   class CatalogOnly final : public Transaction {
    public:
-    Result<void> put_packument(const Packument&) noexcept override { return ok_result(); }
-    Result<void> delete_packument(std::string_view) noexcept override { return ok_result(); }
-    Result<void> put_sync_record(const SyncRecord&) noexcept override { return ok_result(); }
-    Result<void> replace_plugins(const std::vector<Plugin>&) noexcept override { return ok_result(); }
-    Result<void> put_release(const Release&) noexcept override { return ok_result(); }
-    Result<void> put_directory_entry(const DirectoryEntry&) noexcept override { return ok_result(); }
-    Result<void> put_meta(std::string_view, std::string_view) noexcept override { return ok_result(); }
-    Result<void> put_artifact(const ArtifactRecord&) noexcept override { return ok_result(); }
     Result<void> commit() noexcept override { return ok_result(); }
+
+   protected:
+    Result<void> do_put_packument(const Packument&) noexcept override { return ok_result(); }
+    Result<void> do_delete_packument(std::string_view) noexcept override { return ok_result(); }
+    Result<void> do_put_sync_record(const SyncRecord&) noexcept override { return ok_result(); }
+    Result<void> do_replace_plugins(const std::vector<Plugin>&) noexcept override { return ok_result(); }
+    Result<void> do_put_release(const Release&) noexcept override { return ok_result(); }
+    Result<void> do_put_directory_entry(const DirectoryEntry&) noexcept override { return ok_result(); }
+    Result<void> do_put_artifact(const ArtifactRecord&) noexcept override { return ok_result(); }
+    Result<void> do_put_seed(const SeedState&) noexcept override { return ok_result(); }
+    Result<void> do_put_plugin_build(const PluginBuild&) noexcept override { return ok_result(); }
+    Result<void> do_set_plugins_stale(bool) noexcept override { return ok_result(); }
   } txn;
   const auto t = TenantId::parse("acme").value();
   auto r = txn.tenant(t).audit().size();
