@@ -11,7 +11,8 @@ namespace callboard::backend::conformance {
 namespace {
 
 std::vector<detail::Case> all_cases() {
-  auto cases = detail::tenant_cases();
+  auto cases = detail::catalog_cases();
+  for (auto& c : detail::tenant_cases()) cases.push_back(c);
   for (auto& c : detail::multiprocess_cases()) cases.push_back(c);
   return cases;
 }
@@ -31,6 +32,10 @@ Report run(const Backend& backend, const Options& options) {
     for (const auto& test : all_cases()) {
       const std::string name = test.name;
       if (!options.filter.empty() && name.find(options.filter) == std::string::npos) continue;
+      if (test.needs_catalog && !backend.catalog) {
+        report.skipped.push_back(name + ": the backend does not keep the package catalog");
+        continue;
+      }
       if (test.needs_shared && !backend.shared) {
         report.skipped.push_back(name + ": the backend does not share a location between opens");
         continue;

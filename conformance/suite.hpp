@@ -89,10 +89,26 @@ class Context {
   bool failed_ = false;
 };
 
-#define CB_CHECK(cond) c.check(static_cast<bool>(cond), #cond, __FILE__, __LINE__)
+// Variadic, so that a condition may hold unparenthesized commas
+// (`v == std::vector<int>{1, 2}`).
+#define CB_CHECK(...) c.check(static_cast<bool>(__VA_ARGS__), #__VA_ARGS__, __FILE__, __LINE__)
+#define CB_CHECK_NOT(...) c.check(!static_cast<bool>(__VA_ARGS__), "!(" #__VA_ARGS__ ")", __FILE__, __LINE__)
+// Ends the case when the check fails.
+#define CB_REQUIRE(...)                                                                    \
+  do {                                                                                     \
+    if (!c.check(static_cast<bool>(__VA_ARGS__), #__VA_ARGS__, __FILE__, __LINE__)) {      \
+      throw ::callboard::backend::conformance::detail::CaseAborted{};                      \
+    }                                                                                      \
+  } while (false)
+#define CB_REQUIRE_NOT(...)                                                                      \
+  do {                                                                                           \
+    if (!c.check(!static_cast<bool>(__VA_ARGS__), "!(" #__VA_ARGS__ ")", __FILE__, __LINE__)) {  \
+      throw ::callboard::backend::conformance::detail::CaseAborted{};                            \
+    }                                                                                            \
+  } while (false)
 // Each side is evaluated once.
 #define CB_CHECK_EQ(a, b) c.check_eq((a), (b), #a " == " #b, __FILE__, __LINE__)
-#define CB_NEED(expr) c.need((expr), #expr, __FILE__, __LINE__)
+#define CB_NEED(...) c.need((__VA_ARGS__), #__VA_ARGS__, __FILE__, __LINE__)
 #define CB_ERROR(expr, code) c.check_error((expr), (code), #expr, __FILE__, __LINE__)
 
 template <typename T>
@@ -117,10 +133,13 @@ struct Case {
   void (*run)(Context& c);
   /// Needs Backend::shared.
   bool needs_shared = false;
+  /// Needs Backend::catalog.
+  bool needs_catalog = false;
 };
 
-/// The tenant-store cases (tenant_cases.cpp) and the multi-process ones
-/// (multiprocess_cases.cpp).
+/// The catalog cases (catalog_cases.cpp), the tenant-store cases
+/// (tenant_cases.cpp) and the multi-process ones (multiprocess_cases.cpp).
+std::vector<Case> catalog_cases();
 std::vector<Case> tenant_cases();
 std::vector<Case> multiprocess_cases();
 

@@ -14,11 +14,18 @@
 ///   std::cout << report.summary();
 ///   return report.ok() ? 0 : 1;
 ///
-/// Cases so far: the tenant-scoped stores (callboard/backend/tenant.hpp):
-/// every rule of each store, input bounds, transactions, tenant isolation
-/// for every store and the administrative handle; with a shared backend,
-/// persistence across opens and compare-and-swap, append and lease
-/// semantics between processes (POSIX: the suite forks).
+/// The cases:
+///  - catalog.*: the package catalog (callboard/backend/storage.hpp): every
+///    value round-trips, puts overwrite, transactions (commit, rollback, read
+///    transactions, one writer), the checks on every write, the plugin table
+///    and its search: matching, prefixes, hostile text, filters, facets,
+///    paging, ranking by field (a name match above a description mention);
+///  - tenant.*: the tenant-scoped stores (callboard/backend/tenant.hpp):
+///    every rule of each store, input bounds, transactions, tenant isolation
+///    for every store and the administrative handle;
+///  - processes.*, tenant.persisted: with a shared backend, persistence
+///    across opens and compare-and-swap, append and lease semantics between
+///    processes (POSIX: the suite forks).
 
 #include <cstddef>
 #include <functional>
@@ -42,6 +49,10 @@ struct Backend {
   /// reaches the same data (SQLite files, PostgreSQL). Enables the
   /// persistence and multi-process cases.
   bool shared = false;
+  /// True when the backend keeps the package catalog (packuments, sync
+  /// records, releases, directory entries, plugins and search, artifact
+  /// records, the index state). Enables the catalog cases.
+  bool catalog = true;
 };
 
 struct Options {

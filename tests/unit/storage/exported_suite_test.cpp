@@ -1,6 +1,6 @@
-// The exported conformance suite (callboard::conformance) on the built-in
-// backends, and on a deliberately broken one, so that the suite is known to
-// catch what it claims to.
+// The exported conformance suite (callboard::conformance, conformance/) on
+// every built-in backend, and on a deliberately broken one, so that the
+// suite is known to catch what it claims to.
 
 #include <catch2/catch.hpp>
 
@@ -52,6 +52,7 @@ TEST_CASE("conformance: the memory backend passes every case it can run", "[stor
   CHECK(report.skipped.size() == 5);
   CHECK(report.passed.size() + report.skipped.size() == conf::case_names().size());
   CHECK(has(report.passed, "tenant.isolation"));
+  CHECK(has(report.passed, "catalog.search.ranking_by_field"));
 }
 
 TEST_CASE("conformance: the SQLite backend passes every case, in several processes too", "[storage][conformance]") {
@@ -64,6 +65,19 @@ TEST_CASE("conformance: the SQLite backend passes every case, in several process
   CHECK(report.skipped.empty());
   CHECK(report.passed == conf::case_names());
   CHECK(report.checks > 300);
+}
+
+TEST_CASE("conformance: SQLite's private temporary file (sqlite::memory:) passes every case it can run",
+          "[storage][conformance]") {
+  conf::Backend b;
+  b.name = "sqlite-memory";
+  b.new_location = []() -> Result<std::string> { return std::string("sqlite::memory:"); };
+  b.open = [](std::string_view url) { return open_storage(url); };
+  const auto report = conf::run(b);
+  INFO(report.summary());
+  CHECK(report.ok());
+  CHECK(report.skipped.size() == 5);
+  CHECK(has(report.passed, "catalog.search.filters_and_facets"));
 }
 
 TEST_CASE("conformance: a filter runs only matching cases", "[storage][conformance]") {
@@ -247,6 +261,7 @@ TEST_CASE("conformance: a backend that mixes tenants' rows fails the isolation c
   conf::Backend broken;
   broken.name = "one-bucket";
   broken.new_location = []() -> Result<std::string> { return std::string("one-bucket:"); };
+  broken.catalog = false;  // it keeps tenant rows only
   broken.open = [](std::string_view) -> Result<std::unique_ptr<Storage>> {
     return std::unique_ptr<Storage>(std::make_unique<OneBucketStorage>());
   };
