@@ -111,8 +111,17 @@ struct PluginTableState {
 /// input is an error); every word must match (AND), the last as a prefix; at
 /// most 32 words are used. A text without words is no text condition.
 /// Searched: the plugin id and package names (weighted most), title,
-/// keywords and directory tags, module names, description (least);
-/// relevance is FTS5's BM25 over those columns, identical on every backend.
+/// keywords and directory tags, module names, description (least).
+///
+/// What every backend gives alike: the set of matching plugins, `total`,
+/// the facets and the paging; hits ordered by relevance (descending), then
+/// score (descending), then id; relevance 0 for a query without text and
+/// above 0 for every text match. What is the backend's own: relevance's
+/// scale. It must rank by the weights above (a plugin matching in its id or
+/// package names above one matching only in its description). memory: and
+/// SQLite compute the same BM25 over those columns, bit for bit; a
+/// PostgreSQL backend may use ts_rank over weighted tsvectors
+/// (docs/storage.md, "Search").
 struct SearchQuery {
   std::string text;
   std::vector<PackageRole> roles;          ///< any package of the plugin has one of these
