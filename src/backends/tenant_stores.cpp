@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "backends/guarded.hpp"
 #include "callboard/backend/storage.hpp"
 #include "callboard/backend/tenant.hpp"
 
@@ -20,23 +21,10 @@ AdminBackend::~AdminBackend() = default;
 
 namespace {
 
+using detail::guarded;
+
 constexpr std::size_t kMaxTenantIdBytes = 64;
 constexpr auto kMaxLeaseTtl = std::chrono::hours(24);
-
-// Runs `body`, turning exceptions (allocation) into errors: every store
-// member is noexcept.
-template <typename F>
-auto guarded(std::string_view operation, F&& body) noexcept -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return make_error(ErrorCode::kResourceExhausted, "out of memory").with("operation", std::string(operation));
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kInternal, e.what()).with("operation", std::string(operation));
-  } catch (...) {
-    return make_error(ErrorCode::kInternal, "unknown exception").with("operation", std::string(operation));
-  }
-}
 
 Error invalid(const TenantId& tenant, std::string_view field, std::string message) {
   return make_error(ErrorCode::kInvalidArgument, std::move(message))

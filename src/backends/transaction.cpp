@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include "backends/guarded.hpp"
 #include "backends/search_common.hpp"
 #include "callboard/backend/storage.hpp"
 
@@ -12,19 +13,7 @@ namespace callboard::backend {
 
 namespace {
 
-// The checks allocate (error texts): nothing may escape a noexcept write.
-template <typename F>
-Result<void> guarded(std::string_view operation, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return make_error(ErrorCode::kResourceExhausted, "out of memory").with("operation", std::string(operation));
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kInternal, e.what()).with("operation", std::string(operation));
-  } catch (...) {
-    return make_error(ErrorCode::kInternal, "unknown exception").with("operation", std::string(operation));
-  }
-}
+using detail::guarded;
 
 // A name stored one per line (links, seed names): a key without a line break.
 Result<void> check_line(std::string_view what, std::string_view name) {

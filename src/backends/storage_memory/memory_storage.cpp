@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/guarded.hpp"
 #include "backends/search_common.hpp"
 #include "backends/storage_memory/memory_tenant.hpp"
 
@@ -90,29 +91,6 @@ Op make_put(Map Data::*member, std::string key, typename Map::mapped_type value)
     auto result = map.insert(std::move(*node));
     if (!result.inserted) result.position->second = std::move(result.node.mapped());
   };
-}
-
-Error out_of_memory(std::string_view operation) {
-  return make_error(ErrorCode::kResourceExhausted, "out of memory").with("operation", std::string(operation));
-}
-
-Error internal(std::string_view operation, const std::exception& e) {
-  return make_error(ErrorCode::kInternal, e.what()).with("operation", std::string(operation));
-}
-
-// Runs `body`, turning any exception into an Error (nothing may escape a
-// noexcept backend method).
-template <typename F>
-auto guarded(std::string_view operation, F&& body) noexcept -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return out_of_memory(operation);
-  } catch (const std::exception& e) {
-    return internal(operation, e);
-  } catch (...) {
-    return make_error(ErrorCode::kInternal, "unknown exception").with("operation", std::string(operation));
-  }
 }
 
 class MemoryTransaction final : public Transaction {

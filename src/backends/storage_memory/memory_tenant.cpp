@@ -1,9 +1,9 @@
 #include "backends/storage_memory/memory_tenant.hpp"
 
 #include <algorithm>
-#include <exception>
-#include <new>
 #include <tuple>
+
+#include "backends/guarded.hpp"
 
 namespace callboard::backend::detail {
 
@@ -12,19 +12,6 @@ namespace {
 const TenantTables& empty_tables() {
   static const TenantTables empty;
   return empty;
-}
-
-template <typename F>
-auto guarded(std::string_view operation, F&& body) noexcept -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return make_error(ErrorCode::kResourceExhausted, "out of memory").with("operation", std::string(operation));
-  } catch (const std::exception& e) {
-    return make_error(ErrorCode::kInternal, e.what()).with("operation", std::string(operation));
-  } catch (...) {
-    return make_error(ErrorCode::kInternal, "unknown exception").with("operation", std::string(operation));
-  }
 }
 
 template <typename Map>
