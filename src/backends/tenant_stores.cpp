@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "backends/guarded.hpp"
-#include "callboard/backend/storage.hpp"
 #include "callboard/backend/tenant.hpp"
 
 namespace callboard::backend {
@@ -763,15 +762,5 @@ Result<void> AdminStore::purge(const TenantId& tenant) noexcept {
     return backend_->purge_tenant(tenant);
   });
 }
-
-// ---------------------------------------------------------------------------
-// Transaction accessors
-
-TenantStores Transaction::tenant(const TenantId& id) {
-  return TenantStores(decision_rows(), audit_rows(), config_rows(), rollout_rows(), id,
-                      mode_ == TransactionMode::kRead);
-}
-
-AdminStore Transaction::admin() { return AdminStore(admin_rows(), mode_ == TransactionMode::kRead); }
 
 }  // namespace callboard::backend

@@ -1,5 +1,6 @@
-// Transaction's writes: every input checked once, here, for every backend,
-// then handed to the backend's do_ hook (callboard/backend/storage.hpp).
+// Transaction's own members: the writes, every input checked once, here,
+// for every backend, then handed to the backend's do_ hook; and the tenant
+// stores it hands out (callboard/backend/storage.hpp).
 
 #include <exception>
 #include <new>
@@ -110,5 +111,15 @@ Result<void> Transaction::set_plugins_stale(bool stale) noexcept {
   return checked_write(
       *this, "set_plugins_stale", [] { return ok_result(); }, [&] { return do_set_plugins_stale(stale); });
 }
+
+// ---------------------------------------------------------------------------
+// The tenant stores inside a transaction (callboard/backend/tenant.hpp)
+
+TenantStores Transaction::tenant(const TenantId& id) {
+  return TenantStores(decision_rows(), audit_rows(), config_rows(), rollout_rows(), id,
+                      mode_ == TransactionMode::kRead);
+}
+
+AdminStore Transaction::admin() { return AdminStore(admin_rows(), mode_ == TransactionMode::kRead); }
 
 }  // namespace callboard::backend
