@@ -326,6 +326,35 @@ void replace_plugins_replaces_the_plugin_tabl(Context& c) {
   CB_NEED(storage->check());
 }
 
+// The plugin table's generation grows with every committed replacement.
+void plugin_generation(Context& c) {
+  auto storage = c.fresh();
+  CB_CHECK(CB_NEED(storage->plugin_generation()) == 0U);
+  store_plugins(c, *storage, twelve_plugins());
+  const auto first = CB_NEED(storage->plugin_generation());
+  CB_CHECK(first > 0U);
+  {
+    auto txn = CB_NEED(storage->begin());
+    CB_NEED(txn->replace_plugins({}));
+    // Not committed: neither the table nor the generation changes.
+  }
+  CB_CHECK(CB_NEED(storage->plugin_generation()) == first);
+  CB_CHECK(CB_NEED(storage->plugin_ids()).size() == 12);
+  {
+    auto txn = CB_NEED(storage->begin());
+    CB_NEED(txn->put_seed(marker("not a plugin write")));
+    CB_NEED(txn->commit());
+  }
+  CB_CHECK(CB_NEED(storage->plugin_generation()) == first);
+  store_plugins(c, *storage, twelve_plugins());  // the same table again still counts
+  const auto second = CB_NEED(storage->plugin_generation());
+  CB_CHECK(second > first);
+  auto reader = CB_NEED(storage->begin(TransactionMode::kRead));
+  store_plugins(c, *storage, {});
+  CB_CHECK(CB_NEED(storage->plugin_generation()) > second);
+  CB_NEED(reader->commit());
+}
+
 // plugin_for_package finds packages and modules
 void plugin_for_package_finds_packages_and_mo(Context& c) {
   auto storage = c.fresh();
@@ -612,6 +641,7 @@ std::vector<Case> catalog_cases() {
       {"catalog.transactions.one_writer", transactions_one_open_transaction_per_storage_obj, false, true},
       {"catalog.writes_checked", transactions_invalid_writes_are_refused_and_leave, false, true},
       {"catalog.replace_plugins", replace_plugins_replaces_the_plugin_tabl, false, true},
+      {"catalog.plugin_generation", plugin_generation, false, true},
       {"catalog.plugin_for_package", plugin_for_package_finds_packages_and_mo, false, true},
       {"catalog.release_order", release_versions_sorts_by_semver, false, true},
       {"catalog.search.ranking_by_field", search_ranks_id_and_title_matches_above_, false, true},

@@ -389,6 +389,7 @@ class ExampleStorage final : public Storage {
   Result<std::optional<Plugin>> plugin(std::string_view) noexcept override { return no_catalog(); }
   Result<std::optional<Plugin>> plugin_for_package(std::string_view) noexcept override { return no_catalog(); }
   Result<std::vector<std::string>> plugin_ids() noexcept override { return no_catalog(); }
+  Result<std::uint64_t> plugin_generation() noexcept override { return no_catalog(); }
   Result<SearchPage> search(const SearchQuery&) noexcept override { return no_catalog(); }
   Result<std::optional<Release>> release(std::string_view) noexcept override { return no_catalog(); }
   Result<std::vector<std::string>> release_versions() noexcept override { return no_catalog(); }
@@ -421,7 +422,8 @@ int main() {
   backend.name = "example";
   backend.new_location = []() -> callboard::Result<std::string> { return std::string("example:"); };
   backend.open = [&registry](std::string_view url) { return registry.open_storage(url); };
-  backend.shared = false;  // one process's memory: each open is a new store
+  backend.shared = false;   // one process's memory: each open is a new store
+  backend.catalog = false;  // tenant stores only: the catalog cases are skipped
 
   const auto report = conformance::run(backend);
   std::cout << report.summary();

@@ -278,7 +278,8 @@ class CALLBOARD_EXPORT Storage {
   /// Bumped whenever a virtual function is added, removed or changed.
   /// 2: artifact records (put_artifact; artifact, artifacts).
   /// 3: begin(TransactionMode): read transactions.
-  /// 4: the typed index state (seed, plugin_table) replaces meta.
+  /// 4: the typed index state (seed, plugin_table) replaces meta;
+  ///    plugin_generation.
   static constexpr std::uint32_t kInterfaceVersion = 4;
 
   virtual ~Storage();
@@ -305,6 +306,10 @@ class CALLBOARD_EXPORT Storage {
   /// The plugin a package belongs to (as package or module), if any.
   virtual Result<std::optional<Plugin>> plugin_for_package(std::string_view package_name) noexcept = 0;
   virtual Result<std::vector<std::string>> plugin_ids() noexcept = 0;
+  /// The plugin table's generation: 0 for a store never given plugins, and
+  /// larger after every committed transaction that called replace_plugins
+  /// (a rolled-back one leaves it). For caches: compare, do not count.
+  virtual Result<std::uint64_t> plugin_generation() noexcept = 0;
   virtual Result<SearchPage> search(const SearchQuery& query) noexcept = 0;
 
   virtual Result<std::optional<Release>> release(std::string_view version) noexcept = 0;

@@ -60,6 +60,7 @@ struct Data {
   std::map<std::string, std::map<std::string, ArtifactRecord, std::less<>>, std::less<>> artifacts;
   std::shared_ptr<const PluginIndex> plugins = std::make_shared<PluginIndex>();
   std::shared_ptr<const TenantMap> tenants = std::make_shared<TenantMap>();
+  std::uint64_t plugin_generation = 0;
 };
 
 // Shared by a MemoryStorage and its transactions, so that a transaction that
@@ -133,7 +134,10 @@ class MemoryTransaction final : public Transaction {
   Result<void> do_replace_plugins(const std::vector<Plugin>& plugins) noexcept override {
     return add("replace_plugins", [&]() -> Result<void> {
       // Built now so that the commit itself cannot fail half-way.
-      ops_.push_back([index = build_index(plugins)](Data& d) { d.plugins = index; });
+      ops_.push_back([index = build_index(plugins)](Data& d) {
+        d.plugins = index;
+        ++d.plugin_generation;
+      });
       return ok_result();
     });
   }
@@ -325,6 +329,10 @@ class MemoryStorage final : public Storage {
       for (const auto& p : d.plugins->plugins) out.push_back(p.id);
       return out;
     });
+  }
+
+  Result<std::uint64_t> plugin_generation() noexcept override {
+    return read("plugin_generation", [&](const Data& d) -> Result<std::uint64_t> { return d.plugin_generation; });
   }
 
   Result<SearchPage> search(const SearchQuery& query) noexcept override {

@@ -824,6 +824,14 @@ class SqliteStorage final : public Storage {
     });
   }
 
+  Result<std::uint64_t> plugin_generation() noexcept override {
+    return read("plugin_generation", [&](SQLite::Database& db) -> Result<std::uint64_t> {
+      SQLite::Statement s(db, "SELECT value FROM internal_state WHERE key = ?");
+      s.bind(1, std::string(sqlite_schema::kPluginsGenerationKey));
+      return s.executeStep() ? static_cast<std::uint64_t>(s.getColumn(0).getInt64()) : std::uint64_t{0};
+    });
+  }
+
   Result<SearchPage> search(const SearchQuery& query) noexcept override {
     return read("search", [&](SQLite::Database& db) -> Result<SearchPage> {
       // One read transaction: generation, matches and page rows come from

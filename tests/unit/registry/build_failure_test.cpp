@@ -138,6 +138,7 @@ class FaultyStorage final : public backend::Storage {
     return inner->plugin_for_package(n);
   }
   Result<std::vector<std::string>> plugin_ids() noexcept override { return inner->plugin_ids(); }
+  Result<std::uint64_t> plugin_generation() noexcept override { return inner->plugin_generation(); }
   Result<backend::SearchPage> search(const backend::SearchQuery& q) noexcept override { return inner->search(q); }
   Result<std::optional<Release>> release(std::string_view v) noexcept override { return inner->release(v); }
   Result<std::vector<std::string>> release_versions() noexcept override { return inner->release_versions(); }

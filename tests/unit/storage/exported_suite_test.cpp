@@ -237,6 +237,7 @@ class OneBucketStorage final : public Storage {
   Result<std::optional<Plugin>> plugin(std::string_view) noexcept override { return no_catalog(); }
   Result<std::optional<Plugin>> plugin_for_package(std::string_view) noexcept override { return no_catalog(); }
   Result<std::vector<std::string>> plugin_ids() noexcept override { return no_catalog(); }
+  Result<std::uint64_t> plugin_generation() noexcept override { return no_catalog(); }
   Result<SearchPage> search(const SearchQuery&) noexcept override { return no_catalog(); }
   Result<std::optional<Release>> release(std::string_view) noexcept override { return no_catalog(); }
   Result<std::vector<std::string>> release_versions() noexcept override { return no_catalog(); }
