@@ -519,8 +519,7 @@ class SqliteTransaction final : public Transaction {
       SQLite::Statement s(db, "UPDATE index_state SET seed_fingerprint = ?, seed_names = ? WHERE id = 1");
       s.bind(1, seed.fingerprint);
       s.bind(2, join_lines(seed.names));
-      s.exec();
-      return ok_result();
+      return one_row_changed(s.exec(), "put_seed");
     });
   }
 
@@ -535,8 +534,7 @@ class SqliteTransaction final : public Transaction {
       s.bind(4, static_cast<std::int64_t>(b.plugins));
       s.bind(5, static_cast<std::int64_t>(b.releases));
       s.bind(6, static_cast<std::int64_t>(b.directory_entries));
-      s.exec();
-      return ok_result();
+      return one_row_changed(s.exec(), "put_plugin_build");
     });
   }
 
@@ -544,8 +542,7 @@ class SqliteTransaction final : public Transaction {
     return write("set_plugins_stale", [&](SQLite::Database& db) -> Result<void> {
       SQLite::Statement s(db, "UPDATE index_state SET plugins_stale = ? WHERE id = 1");
       s.bind(1, stale ? 1 : 0);
-      s.exec();
-      return ok_result();
+      return one_row_changed(s.exec(), "set_plugins_stale");
     });
   }
 
@@ -665,6 +662,15 @@ class SqliteTransaction final : public Transaction {
     SQLite::Statement bump(db, "UPDATE internal_state SET value = value + 1 WHERE key = ?");
     bump.bind(1, std::string(sqlite_schema::kPluginsGenerationKey));
     bump.exec();
+  }
+
+  // The one row of index_state is created by migration 4 and never removed
+  // by callboard: a write that changes no row found a damaged file.
+  Result<void> one_row_changed(int changed, std::string_view operation) const {
+    if (changed == 1) return ok_result();
+    return make_error(ErrorCode::kDataLoss, "the index_state row is missing; the database was changed by hand")
+        .with("database", shared_->name())
+        .with("operation", std::string(operation));
   }
 
   [[nodiscard]] SQLite::Database& connection() const {
@@ -1016,6 +1022,9 @@ class SqliteStorage final : public Storage {
           return fail("a row references a missing parent (" + s.getColumn(0).getString() + " -> " +
                       s.getColumn(2).getString() + ")");
         }
+      }
+      if (db.execAndGet("SELECT count(*) FROM index_state").getInt64() != 1) {
+        return fail("the index_state table must hold exactly one row");
       }
       // rank = 1 also compares the index with plugin_tokens (SQLite 3.44+;
       // older versions check the index's own structure only).

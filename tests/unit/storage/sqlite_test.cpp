@@ -571,3 +571,23 @@ TEST_CASE("sqlite: a database never indexed has no seed and no plugin build", "[
   CHECK(need(s->seed()) == std::nullopt);
   CHECK(need(s->plugin_table()) == PluginTableState{});
 }
+
+TEST_CASE("sqlite: a missing index_state row is data loss, not a silent no-op", "[storage][sqlite]") {
+  TempDir dir;
+  const auto file = dir.path() / "db.sqlite";
+  { auto s = need(open_storage(url_for(file))); }
+  {
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+    db.exec("DELETE FROM index_state");
+  }
+  auto s = need(open_storage(url_for(file)));
+  auto checked = s->check();
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.error().code == ErrorCode::kDataLoss);
+  auto txn = need(s->begin());
+  for (auto r : {txn->put_seed(marker("x")), txn->put_plugin_build(PluginBuild{}), txn->set_plugins_stale(true)}) {
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == ErrorCode::kDataLoss);
+    CHECK(r.error().message.find("index_state") != std::string::npos);
+  }
+}
