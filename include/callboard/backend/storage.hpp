@@ -1,8 +1,11 @@
 #pragma once
 /// \file
 /// The storage seam: packuments, plugins, releases, directory entries, the
-/// search index, sync state, and what verified package tarballs hold
-/// (ArtifactRecord). Implementations register by URL scheme:
+/// search index, sync state, the index state (seed, plugin builds), what
+/// verified package tarballs hold (ArtifactRecord), and, through a
+/// transaction, the tenant-scoped stores (callboard/backend/tenant.hpp).
+/// docs/storage.md has the whole picture. Implementations register by URL
+/// scheme:
 ///
 ///   sqlite:///abs/path/callboard.db   (default; WAL, FTS5, migrations;
 ///   sqlite:relative/path.db            safe to open from several processes)
@@ -17,7 +20,8 @@
 /// commit(), and a transaction destroyed without commit() rolls back. A
 /// process killed mid-transaction leaves the previous committed state.
 /// Reads through a Storage never see the writes of its own open
-/// transaction either (SQLite: a separate read connection).
+/// transaction either (SQLite: a separate read connection). Reads inside a
+/// transaction do; a read transaction reads one snapshot throughout.
 
 #include <cstddef>
 #include <cstdint>
